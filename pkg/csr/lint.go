@@ -193,3 +193,15 @@ func extensionNames(exts []pkix.Extension) string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// LintSubject applies the profile's subject rules alone to any DER Name, such
+// as the subject of a certificate a CA issued. Hints speak of CSRs (-subj),
+// since a bad subject is fixed by requesting again.
+func LintSubject(raw []byte, p Profile) []Finding {
+	if !p.known() {
+		return []Finding{{SeverityError, "profile", fmt.Sprintf("unknown profile %q", string(p)), "use one of " + profileList()}}
+	}
+	l := &linter{p: p}
+	l.subject(raw)
+	return l.findings
+}
