@@ -15,7 +15,7 @@ for bits in 2048 4096; do
   openssl pkey -in rsa$bits-pkcs8.pem -aes256 -passout file:$pass -out rsa$bits-enc-pkcs8.pem
   # Legacy encrypted PEM (Proc-Type: 4,ENCRYPTED), as OpenSSL 1.1 `genrsa -aes256` writes it.
   openssl rsa -in rsa$bits-pkcs8.pem -traditional -aes256 -passout file:$pass -out rsa$bits-enc-legacy.pem 2>/dev/null
-  openssl pkey -in rsa$bits-pkcs8.pem -outform DER -out rsa$bits-pkcs8.der
+  openssl pkcs8 -topk8 -nocrypt -in rsa$bits-pkcs8.pem -outform DER -out rsa$bits-pkcs8.der
 done
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out rsa1024-pkcs8.pem 2>/dev/null
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec-p256.pem

@@ -1,0 +1,66 @@
+package keystore
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// FuzzParsePrivateKey checks that no input makes ParsePrivateKey panic or
+// break its contract, with and without a passphrase. The seed corpus is every
+// key fixture (all forms, encrypted and not) plus a few edge cases.
+func FuzzParsePrivateKey(f *testing.F) {
+	entries, err := os.ReadDir(fixtureDir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, e := range entries {
+		if data, err := os.ReadFile(filepath.Join(fixtureDir, e.Name())); err == nil && len(data) <= MaxInputSize {
+			f.Add(data)
+		}
+	}
+	f.Add(bomCRLF(fixture(f, "rsa2048-enc-legacy.pem")))
+	f.Add(pemBody(f, fixture(f, "rsa2048-enc-pkcs8.pem")))
+	f.Add([]byte("-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n"))
+	f.Add([]byte{})
+	pw := fixturePassphrase(f)
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// No input may make parsing slow (a crafted iteration count, a huge
+		// modulus): far below a second is normal.
+		start := time.Now()
+		defer func() {
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("parsing took %v", d)
+			}
+		}()
+		key, info, err := ParsePrivateKey(data, nil)
+		checkResult(t, key, info, err)
+
+		calls := 0
+		// The iteration cap is lowered from the production 10 million so that a
+		// mutated iteration count cannot stall the fuzzer; the OpenSSL
+		// fixtures use 2048.
+		p := &keyParser{pass: staticPass(pw, &calls), maxIter: 4096}
+		key, info, err = p.parse(data)
+		checkResult(t, key, info, err)
+		if calls > 1 || (calls == 1 && !info.Encrypted) {
+			t.Errorf("passphrase asked %d times, encrypted=%v", calls, info.Encrypted)
+		}
+		_ = IsEncrypted(data)
+	})
+}
+
+func checkResult(t *testing.T, key any, info KeyInfo, err error) {
+	t.Helper()
+	if err != nil {
+		if err.Error() == "" {
+			t.Error("empty error message")
+		}
+		return
+	}
+	if key == nil || info.Bits < MinReadBits || info.Format == "" {
+		t.Errorf("success without a usable key: %+v", info)
+	}
+}

@@ -1,0 +1,9 @@
+//go:build unix
+
+package keystore
+
+import "syscall"
+
+// openNonBlock makes opening a named pipe return at once instead of waiting
+// for a writer; it has no effect on regular files.
+const openNonBlock = syscall.O_NONBLOCK
