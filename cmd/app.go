@@ -1,0 +1,76 @@
+package cmd
+
+import (
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/viper"
+	"golang.org/x/term"
+)
+
+// App is what every command shares: streams, settings resolved from flags,
+// environment and config file, and the hooks tests replace.
+type App struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	// Getenv reads the process environment (tests substitute it).
+	Getenv func(string) string
+	// Now is the clock; commands never call time.Now directly.
+	Now func() time.Time
+	// Prompter asks for secrets on a terminal; nil means "no terminal".
+	Prompter Prompter
+
+	// Settings, filled by the root command before a subcommand runs.
+	Output  string // "text" or "json"
+	NoInput bool
+	Quiet   bool
+	config  *viper.Viper
+
+	result   any
+	warnings []string
+}
+
+// newApp returns an App bound to the process's standard streams.
+func newApp() *App {
+	a := &App{
+		In:     os.Stdin,
+		Out:    os.Stdout,
+		ErrOut: os.Stderr,
+		Getenv: os.Getenv,
+		Now:    time.Now,
+		Output: "text",
+	}
+	if term.IsTerminal(int(os.Stdin.Fd())) {
+		a.Prompter = &termPrompter{in: os.Stdin, out: os.Stderr}
+	}
+	return a
+}
+
+// JSON reports whether the user asked for machine-readable output.
+func (a *App) JSON() bool { return a.Output == "json" }
+
+// CanPrompt reports whether a secret may be asked for interactively.
+func (a *App) CanPrompt() bool { return a.Prompter != nil && !a.NoInput }
+
+// SetResult records the value printed as the command's JSON object.
+func (a *App) SetResult(v any) { a.result = v }
+
+// Warn reports something the user should know that does not stop the command.
+// In text mode it goes to stderr at once; in JSON mode into "warnings".
+func (a *App) Warn(msg string) {
+	a.warnings = append(a.warnings, msg)
+	if !a.JSON() {
+		writeLine(a.ErrOut, "caronboard: warning: "+msg)
+	}
+}
+
+// Infof prints human-readable progress and results, unless --quiet or -o json.
+func (a *App) Infof(format string, args ...any) {
+	if a.Quiet || a.JSON() {
+		return
+	}
+	printf(a.Out, format, args...)
+}

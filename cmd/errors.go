@@ -1,0 +1,131 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/caronboard/caronboard/pkg/csr"
+	"github.com/caronboard/caronboard/pkg/keystore"
+)
+
+// Exit codes of every command.
+const (
+	exitOK     = 0
+	exitFailed = 1
+	exitUsage  = 2
+)
+
+// Error is an error that already knows how it is shown to the user: a stable
+// machine-readable code, a one-line message, a hint naming what fixes it, and
+// the exit code. Commands return it for their own checks; errors from pkg/ are
+// turned into one by classify.
+type Error struct {
+	Code    string
+	Message string
+	Hint    string
+	Exit    int
+	// Details are extra lines (e.g. one per invalid field), each with its hint.
+	Details []Detail
+	Err     error
+}
+
+// Detail is one of several problems reported together.
+type Detail struct {
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+	Hint    string `json:"hint,omitempty"`
+}
+
+func (e *Error) Error() string { return e.Message }
+func (e *Error) Unwrap() error { return e.Err }
+
+// usageErr reports bad flags or arguments (exit 2).
+func usageErr(hint, format string, args ...any) *Error {
+	return &Error{Code: "usage", Message: fmt.Sprintf(format, args...), Hint: hint, Exit: exitUsage}
+}
+
+// failErr reports a failed operation or bad input (exit 1).
+func failErr(code, hint string, err error) *Error {
+	return &Error{Code: code, Message: err.Error(), Hint: hint, Exit: exitFailed, Err: err}
+}
+
+// errorClass maps a sentinel from pkg/ to its code and default hint.
+type errorClass struct {
+	target error
+	code   string
+	hint   string
+}
+
+var errorClasses = []errorClass{
+	{keystore.ErrExists, "exists", "pass --force to replace it (the old file is replaced atomically), or choose another --out"},
+	{keystore.ErrWrongPassphrase, "wrong_passphrase", "check the passphrase given with --passphrase-file or " + envPassphrase},
+	{keystore.ErrPassphraseRequired, "passphrase_required", "give the key's passphrase with --passphrase-file FILE (- for stdin) or " + envPassphrase},
+	{keystore.ErrNotRSA, "unsupported_key", "both CAs issue RSA certificates only: make one with 'caronboard key --out FILE'"},
+	{keystore.ErrKeySize, "key_size", "use --bits 2048, 3072 or 4096"},
+	{keystore.ErrNoPrivateKey, "no_private_key", "give the file that holds the private key (BEGIN PRIVATE KEY / RSA PRIVATE KEY / ENCRYPTED PRIVATE KEY)"},
+	{keystore.ErrMultipleKeys, "multiple_keys", "put one private key in the file"},
+	{keystore.ErrMalformedKey, "malformed_key", "the file is not a readable private key; check it is complete (PEM or DER)"},
+	{keystore.ErrTooLarge, "file_too_large", "give the right file: keys, CSRs and certificates are a few kilobytes"},
+	{keystore.ErrNotRegular, "not_a_file", "give the path of a regular file"},
+	{csr.ErrInvalidSubject, "invalid_subject", "fix the fields named above and run the command again"},
+	{csr.ErrKeyPolicy, "key_policy", ""},
+	{csr.ErrUnknownProfile, "unknown_profile", "use --profile car or --profile freja"},
+	{csr.ErrMalformedCSR, "malformed_csr", "give a PEM (BEGIN CERTIFICATE REQUEST) or DER certificate signing request"},
+	{csr.ErrBadSignature, "bad_signature", "the CSR was altered after it was signed: make it again"},
+	{fs.ErrNotExist, "file_not_found", "check the path"},
+	{fs.ErrPermission, "permission_denied", "check the file's permissions"},
+	{context.Canceled, "interrupted", "nothing was written; run the command again"},
+}
+
+// classify turns any error into an *Error with a code, message, hint and exit code.
+func classify(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	out := &Error{Code: "failed", Message: err.Error(), Exit: exitFailed, Err: err}
+	for _, c := range errorClasses {
+		if errors.Is(err, c.target) {
+			out.Code, out.Hint = c.code, c.hint
+			break
+		}
+	}
+	var kp *csr.KeyPolicyError
+	if errors.As(err, &kp) && kp.Hint != "" {
+		out.Hint = kp.Hint
+	}
+	var me *csr.MalformedError
+	if errors.As(err, &me) && me.Hint != "" {
+		out.Hint = me.Hint
+	}
+	var ve *csr.ValidationError
+	if errors.As(err, &ve) {
+		for _, f := range ve.Fields {
+			out.Details = append(out.Details, Detail{Field: f.Field, Message: f.Error(), Hint: f.Hint})
+		}
+		out.Message = subjectSummary(ve)
+	}
+	if errors.Is(err, context.Canceled) {
+		out.Message = "interrupted"
+	}
+	return out
+}
+
+// subjectSummary is the one-line lead for several invalid fields.
+func subjectSummary(ve *csr.ValidationError) string {
+	if len(ve.Fields) == 1 {
+		return ve.Fields[0].Error()
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, f := range ve.Fields {
+		if !seen[f.Field] {
+			seen[f.Field] = true
+			names = append(names, f.Field)
+		}
+	}
+	return fmt.Sprintf("the subject has %d problems (%s)", len(ve.Fields), strings.Join(names, ", "))
+}

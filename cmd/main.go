@@ -1,0 +1,87 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// Main runs caronboard with the process's arguments and returns the exit code.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, newApp(), os.Args[1:])
+}
+
+// Run executes one command line with the given App and returns the exit code.
+// It is the single place where errors become output and exit codes.
+func Run(ctx context.Context, a *App, args []string) int {
+	if wantsJSON(args) {
+		a.Output = "json" // so that even a flag-parsing error is reported as JSON
+	}
+	root := NewRootCmd(a)
+	root.SetArgs(args)
+	root.SetIn(a.In)
+	root.SetOut(a.Out)
+	root.SetErr(a.ErrOut)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		if a.JSON() && a.result != nil {
+			if werr := writeJSON(a.Out, envelope{OK: true, Warnings: a.warnings}, a.result); werr != nil {
+				return report(a, classify(werr))
+			}
+		}
+		return exitOK
+	}
+	e := classify(cobraUsage(err))
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		e.Code, e.Message = "interrupted", "interrupted"
+	}
+	return report(a, e)
+}
+
+// report prints a failure once, in the chosen format, and returns its exit code.
+func report(a *App, e *Error) int {
+	if a.JSON() {
+		je := &jsonError{Code: e.Code, Message: oneLine(e.Message), Hint: e.Hint, Details: e.Details}
+		if err := writeJSON(a.Out, envelope{OK: false, Error: je, Warnings: a.warnings}, a.result); err != nil {
+			printError(a.ErrOut, e)
+		}
+		return e.Exit
+	}
+	printError(a.ErrOut, e)
+	return e.Exit
+}
+
+// cobraUsage recognises the errors cobra itself returns for a bad command line.
+func cobraUsage(err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	msg := err.Error()
+	for _, prefix := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "required flag", "accepts ", "requires ", "invalid argument", "flag needs an argument", "bad flag syntax", "if any flags in the group"} {
+		if strings.HasPrefix(msg, prefix) {
+			return &Error{Code: "usage", Message: msg, Hint: "run 'caronboard help' or add --help to the command", Exit: exitUsage, Err: err}
+		}
+	}
+	return err
+}
+
+// wantsJSON spots -o json on the raw command line, before flags are parsed.
+func wantsJSON(args []string) bool {
+	for i, arg := range args {
+		switch {
+		case arg == "--":
+			return false
+		case arg == "-ojson" || arg == "--output=json" || arg == "-o=json":
+			return true
+		case (arg == "-o" || arg == "--output") && i+1 < len(args) && args[i+1] == "json":
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,127 @@
+package cmd
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+
+	"github.com/caronboard/caronboard/pkg/keystore"
+)
+
+// Environment variables that may carry secrets. They are read directly, never
+// through the config file, and never echoed.
+const (
+	envPassphrase    = "CARONBOARD_PASSPHRASE"
+	envKeyPassphrase = "CARONBOARD_KEY_PASSPHRASE"
+)
+
+// maxPassphraseFile bounds what a passphrase file may hold.
+const maxPassphraseFile = 64 << 10
+
+// Prompter asks for a secret without echo.
+type Prompter interface {
+	Password(prompt string) ([]byte, error)
+}
+
+// termPrompter reads a secret from a terminal with echo turned off.
+type termPrompter struct {
+	in  *os.File
+	out io.Writer
+}
+
+func (p *termPrompter) Password(prompt string) ([]byte, error) {
+	fmt.Fprint(p.out, prompt)
+	b, err := term.ReadPassword(int(p.in.Fd()))
+	fmt.Fprintln(p.out)
+	return b, err
+}
+
+// secretSpec says where one secret may come from, in order of precedence.
+type secretSpec struct {
+	what     string // "passphrase for the new key", used in prompts and errors
+	file     string // value of the file flag; "-" is stdin
+	fileFlag string // e.g. "--passphrase-file"
+	envVar   string // e.g. CARONBOARD_PASSPHRASE
+	confirm  bool   // ask twice when prompting (setting a new secret)
+	noneFlag string // flag that explicitly allows no secret, for the hint ("" if none)
+}
+
+// errNoSecret is returned when no source gave a secret and none may be prompted for.
+var errNoSecret = errors.New("no passphrase given")
+
+// readSecret returns the secret from the file flag, the environment variable
+// or, on a terminal, a prompt without echo. An empty secret is refused.
+func (a *App) readSecret(s secretSpec) ([]byte, error) {
+	hint := fmt.Sprintf("give it with %s FILE (- for stdin) or %s", s.fileFlag, s.envVar)
+	if s.noneFlag != "" {
+		hint += ", or pass " + s.noneFlag + " to store the key unencrypted"
+	}
+	var secret []byte
+	switch {
+	case s.file != "":
+		b, err := a.readSecretFile(s.file)
+		if err != nil {
+			return nil, &Error{Code: "passphrase_file", Message: fmt.Sprintf("cannot read %s: %v", s.fileFlag, err), Hint: "check the path given to " + s.fileFlag, Exit: exitFailed, Err: err}
+		}
+		secret = b
+	case a.Getenv(s.envVar) != "":
+		secret = []byte(a.Getenv(s.envVar))
+	case a.CanPrompt():
+		b, err := a.promptSecret(s)
+		if err != nil {
+			return nil, err
+		}
+		secret = b
+	default:
+		return nil, &Error{Code: "passphrase_required", Message: errNoSecret.Error() + " (" + s.what + ") and no terminal to ask on", Hint: hint, Exit: exitFailed, Err: errNoSecret}
+	}
+	if len(secret) == 0 {
+		return nil, &Error{Code: "empty_passphrase", Message: "the " + s.what + " is empty", Hint: hint, Exit: exitFailed}
+	}
+	return secret, nil
+}
+
+// readSecretFile reads a passphrase file ("-" = stdin) and trims one trailing
+// newline (LF or CRLF), as `openssl -passin file:` does.
+func (a *App) readSecretFile(name string) ([]byte, error) {
+	var b []byte
+	var err error
+	if name == "-" {
+		b, err = io.ReadAll(io.LimitReader(a.In, maxPassphraseFile+1))
+		if err == nil && len(b) > maxPassphraseFile {
+			err = keystore.ErrTooLarge
+		}
+	} else {
+		b, err = keystore.ReadFile(name, maxPassphraseFile)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i] // the first line is the passphrase
+	}
+	return bytes.TrimSuffix(b, []byte("\r")), nil
+}
+
+// promptSecret asks on the terminal, twice when setting a new secret.
+func (a *App) promptSecret(s secretSpec) ([]byte, error) {
+	first, err := a.Prompter.Password("Enter " + s.what + ": ")
+	if err != nil {
+		return nil, fmt.Errorf("reading the %s: %w", s.what, err)
+	}
+	if !s.confirm || len(first) == 0 {
+		return first, nil
+	}
+	second, err := a.Prompter.Password("Repeat " + s.what + ": ")
+	if err != nil {
+		return nil, fmt.Errorf("reading the %s: %w", s.what, err)
+	}
+	if !bytes.Equal(first, second) {
+		return nil, &Error{Code: "passphrase_mismatch", Message: "the two passphrases differ", Hint: "run the command again and type the same passphrase twice", Exit: exitFailed}
+	}
+	return first, nil
+}

@@ -1,0 +1,54 @@
+package cmd
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// skipConfig marks commands that must start without reading configuration
+// (version: start-up must not pay for work it does not use).
+const skipConfig = "caronboard/skip-config"
+
+// NewRootCmd builds the command tree around one App.
+func NewRootCmd(a *App) *cobra.Command {
+	var configFile string
+	root := &cobra.Command{
+		Use:   "caronboard",
+		Short: "Client certificates and mTLS for the E-faktura CAR API and Freja eID",
+		Long: `caronboard takes an integration partner through the client-certificate lifecycle of
+the E-faktura CAR API and the Freja eID relying-party API: RSA keys, CSRs that obey each
+CA's distinguished-name rules, and (in later versions) certificate checks, PKCS#12
+keystores, mTLS connectivity checks and verification of Freja's signed results.
+
+Configuration: flag > environment variable (CARONBOARD_OUTPUT, CARONBOARD_PROFILE, …)
+> config file (--config, default $XDG_CONFIG_HOME/caronboard/config.yaml) > default.
+Secrets are never taken as flag values: use --passphrase-file, an environment
+variable named in the command's help, or the prompt on a terminal.
+
+Exit codes: 0 success, 1 the operation or check failed, 2 usage error.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Annotations[skipConfig] == "true" {
+				return nil
+			}
+			return a.loadConfig(cmd, configFile)
+		},
+	}
+	root.CompletionOptions.HiddenDefaultCmd = true
+	pf := root.PersistentFlags()
+	pf.StringVar(&configFile, "config", "", "config file (default: the user config folder's caronboard/config.yaml)")
+	pf.StringP("output", "o", "text", "output format: text or json")
+	pf.Bool("no-input", false, "never prompt (implied when stdin is not a terminal)")
+	pf.BoolP("quiet", "q", false, "print only errors and warnings")
+	markConfigurable(pf, "output", "no-input", "quiet")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &Error{Code: "usage", Message: err.Error(), Hint: "see '" + c.CommandPath() + " --help'", Exit: exitUsage, Err: err}
+	})
+
+	root.AddCommand(
+		NewVersionCmd(a, nil),
+		NewKeyCmd(a, nil),
+		NewCSRCmd(a, nil),
+	)
+	return root
+}

@@ -1,0 +1,13 @@
+// Package configs holds the data caronboard embeds: the certificates printed
+// in the CAR and Freja source documents (server roots and Freja's JWS signing
+// certificates) and, later, the environment definitions.
+package configs
+
+import "embed"
+
+// Certs holds certs/*.pem: the Freja test and production server roots, the
+// Freja JWS signing certificates (test 2017, production v1) and the
+// "Documentation and Demo" certificate of the Freja document's example.
+//
+//go:embed certs/*.pem
+var Certs embed.FS
