@@ -1,5 +1,6 @@
-// Package keystore generates RSA keys and reads and writes private key files
-// safely.
+// Package keystore generates RSA keys, reads and writes private key files
+// safely, reads certificates and the ZIP bundle Freja support sends, and
+// builds and reads PKCS#12 keystores.
 //
 // # Keys
 //
@@ -23,6 +24,38 @@
 // Err* sentinels, for errors.Is, and no error carries ASN.1 parser jargon.
 // It never prompts: an encrypted key's passphrase comes from a PassphraseFunc
 // the caller supplies and that is called only when needed.
+//
+// # Certificates and bundles
+//
+// ParseCertificates reads PEM (one or more CERTIFICATE blocks, with byte
+// order marks, CRLF and text around them) or a DER certificate, and refuses
+// files that also hold a private key or anything else. ReadBundle reads the
+// certificates of every .cer, .crt, .pem and .der entry of a ZIP file, in
+// memory, never writing to disk, and refuses the whole ZIP when an entry
+// escapes its folder, is absolute or a link, is duplicated, or when sizes,
+// counts or compression ratios are those of a bomb (header sizes are never
+// trusted: contents are read through a limit).
+//
+// # PKCS#12
+//
+// EncodePKCS12 writes keystores with go-pkcs12's encoders pinned by name:
+// P12Modern is Modern2023 (PBES2 AES-256-CBC, PBKDF2-HMAC-SHA256, an
+// HMAC-SHA256 MAC: OpenSSL 1.1.1 and 3, Java 8u301 and later, Windows Server
+// 2019 and later), P12Legacy is LegacyDES (3DES, an HMAC-SHA1 MAC: also
+// macOS Keychain, Windows Server 2016 and older Java). Never LegacyRC2 (OpenSSL
+// 3 needs -legacy) and never Modern2026 (OpenSSL 3.0 and Java 17 cannot read
+// PBMAC1). The chain is stored in the order given, the key must match the
+// leaf, and the key bag gets a friendlyName (which go-pkcs12 cannot set) so
+// that keytool shows a real alias; the MAC is recomputed after adding it.
+// Every file is decoded again before it is returned.
+//
+// DecodePKCS12 reads modern and legacy files (RC2-40, RC2-128, 3DES, PBES2
+// AES; SHA-1, SHA-2 and PBMAC1 MACs), DER or BER as Windows and .NET write
+// them: it checks the MAC itself (telling a wrong passphrase from a file
+// altered after writing when it can), re-encodes BER as DER and lets
+// go-pkcs12 decrypt. InspectPKCS12 names the algorithms and says who can open
+// the file, without the passphrase. Iteration counts above 10 000 000 are
+// refused before any key derivation.
 //
 // # Files
 //
