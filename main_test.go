@@ -1,11 +1,14 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -38,13 +41,15 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
-			if cond == "openssl" {
-				return requireTool(t, "openssl"), nil
+			switch cond {
+			case "openssl", "keytool", "node", "python3":
+				return requireTool(t, cond), nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"mode": cmdMode,
+			"mode":     cmdMode,
+			"zipfiles": cmdZipFiles,
 		},
 	})
 }
@@ -77,4 +82,34 @@ func cmdMode(ts *testscript.TestScript, neg bool, args []string) {
 	if (got == want) == neg {
 		ts.Fatalf("%s has mode %04o, want %s%04o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
 	}
+}
+
+// cmdZipFiles writes a ZIP with entries named as given, for hostile-bundle
+// scenarios: zipfiles OUT.zip NAME=SRCFILE... ; SRCFILE "zeros:N" is N zero bytes.
+func cmdZipFiles(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: zipfiles OUT.zip NAME=SRCFILE...")
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, arg := range args[1:] {
+		name, src, ok := strings.Cut(arg, "=")
+		if !ok {
+			ts.Fatalf("bad entry %q: want NAME=SRCFILE", arg)
+		}
+		var data []byte
+		if n, isZeros := strings.CutPrefix(src, "zeros:"); isZeros {
+			size, err := strconv.Atoi(n)
+			ts.Check(err)
+			data = make([]byte, size)
+		} else {
+			data = []byte(ts.ReadFile(src))
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
+		ts.Check(err)
+		_, err = w.Write(data)
+		ts.Check(err)
+	}
+	ts.Check(zw.Close())
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), buf.Bytes(), 0o644))
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/caronboard/caronboard/pkg/csr"
 	"github.com/caronboard/caronboard/pkg/keystore"
+	"github.com/caronboard/caronboard/pkg/verify"
 )
 
 // Exit codes of every command.
@@ -75,6 +76,20 @@ var errorClasses = []errorClass{
 	{csr.ErrUnknownProfile, "unknown_profile", "use --profile car or --profile freja"},
 	{csr.ErrMalformedCSR, "malformed_csr", "give a PEM (BEGIN CERTIFICATE REQUEST) or DER certificate signing request"},
 	{csr.ErrBadSignature, "bad_signature", "the CSR was altered after it was signed: make it again"},
+	{keystore.ErrNotCertificate, "not_a_certificate", "give the certificate file (BEGIN CERTIFICATE, or a DER .cer)"},
+	{keystore.ErrMalformedCertificate, "malformed_certificate", "the certificate file is damaged or incomplete; ask for it again"},
+	{keystore.ErrAltered, "file_altered", "the file was changed after it was written; get a fresh copy"},
+	{keystore.ErrMalformedPKCS12, "malformed_pkcs12", "the file is not a readable PKCS#12 keystore (.p12/.pfx); check it is complete"},
+	{keystore.ErrNoCertificate, "no_certificate", "the keystore holds no certificate for its key; rebuild it with 'caronboard pkcs12'"},
+	{keystore.ErrInvalidPassphrase, "invalid_passphrase", "PKCS#12 passphrases cannot hold characters outside the Basic Multilingual Plane (e.g. emoji): choose another"},
+	{keystore.ErrInvalidFriendlyName, "invalid_alias", "choose another --name: letters, digits, spaces and common punctuation"},
+	{keystore.ErrKeyMismatch, "key_mismatch", "give the key you made the CSR with, or the certificate issued for it"},
+	{keystore.ErrMalformedBundle, "malformed_bundle", "this is not a readable ZIP; ask Freja partner support for the bundle again"},
+	{keystore.ErrUnsupportedFormat, "unsupported_format", ""},
+	{keystore.ErrUnsafeBundle, "unsafe_bundle", "this is not the ZIP Freja partner support sends; ask them for it again"},
+	{verify.ErrKeyMismatch, "key_mismatch", "give the key you made the CSR with, or the certificate issued for it"},
+	{verify.ErrChain, "chain", "give the CA certificates with --ca (issuing CA and root)"},
+	{verify.ErrNoLeaf, "no_leaf", "give the key you made the CSR with"},
 	{fs.ErrNotExist, "file_not_found", "check the path"},
 	{fs.ErrPermission, "permission_denied", "check the file's permissions"},
 	{context.Canceled, "interrupted", "nothing was written; run the command again"},
@@ -96,6 +111,14 @@ func classify(err error) *Error {
 	var kp *csr.KeyPolicyError
 	if errors.As(err, &kp) && kp.Hint != "" {
 		out.Hint = kp.Hint
+	}
+	var hinter interface{ Hint() string }
+	if errors.As(err, &hinter) && hinter.Hint() != "" {
+		out.Hint = hinter.Hint()
+	}
+	var ce *verify.ChainError
+	if errors.As(err, &ce) && ce.Hint != "" {
+		out.Hint = ce.Hint
 	}
 	var me *csr.MalformedError
 	if errors.As(err, &me) && me.Hint != "" {

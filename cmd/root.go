@@ -16,8 +16,13 @@ func NewRootCmd(a *App) *cobra.Command {
 		Short: "Client certificates and mTLS for the E-faktura CAR API and Freja eID",
 		Long: `caronboard takes an integration partner through the client-certificate lifecycle of
 the E-faktura CAR API and the Freja eID relying-party API: RSA keys, CSRs that obey each
-CA's distinguished-name rules, and (in later versions) certificate checks, PKCS#12
-keystores, mTLS connectivity checks and verification of Freja's signed results.
+CA's distinguished-name rules, checks of the issued certificate, and PKCS#12 keystores
+that Java, OpenSSL, Node, Windows and macOS open.
+
+The lifecycle:
+  caronboard csr --profile freja --new-key rp.key --out rp.csr --zip --org "ACME AB" --org-id 556677-8881
+  caronboard cert verify --cert rp.cer --key rp.key --ca chain.pem --profile freja
+  caronboard pkcs12 --out rp.p12 --bundle freja.zip --key rp.key
 
 Configuration: flag > environment variable (CARONBOARD_OUTPUT, CARONBOARD_PROFILE, …)
 > config file (--config, default $XDG_CONFIG_HOME/caronboard/config.yaml) > default.
@@ -49,6 +54,8 @@ Exit codes: 0 success, 1 the operation or check failed, 2 usage error.`,
 		NewVersionCmd(a, nil),
 		NewKeyCmd(a, nil),
 		NewCSRCmd(a, nil),
+		NewCertCmd(a),
+		NewPKCS12Cmd(a, nil),
 	)
 	return root
 }

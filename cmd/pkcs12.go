@@ -1,0 +1,233 @@
+package cmd
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/caronboard/caronboard/pkg/csr"
+	"github.com/caronboard/caronboard/pkg/keystore"
+	"github.com/caronboard/caronboard/pkg/verify"
+)
+
+// PKCS12Options are the inputs of `caronboard pkcs12`.
+type PKCS12Options struct {
+	Out               string
+	Cert              string
+	Key               string
+	CA                []string
+	Bundle            string
+	Name              string
+	Legacy            bool
+	KeyPassphraseFile string
+	PassphraseFile    string
+	Force             bool
+}
+
+// NewPKCS12Cmd builds a PKCS#12 keystore from a certificate, its key and the CA chain.
+func NewPKCS12Cmd(a *App, runF func(*PKCS12Options) error) *cobra.Command {
+	opts := &PKCS12Options{}
+	c := &cobra.Command{
+		Use:   "pkcs12 --out FILE (--cert FILE --key FILE [--ca FILE]... | --bundle ZIP --key FILE) [--name ALIAS] [--legacy]",
+		Short: "Build a PKCS#12 keystore (.p12/.pfx) that Java, OpenSSL, Windows and macOS open",
+		Long: `Build a PKCS#12 keystore holding the private key, the certificate and its CA chain,
+stored leaf → issuing CA → root whatever order the inputs came in.
+
+Before anything is written the key must belong to the certificate and the chain must
+build to a root (given with --ca, or present in the files); otherwise the command says
+which file is wrong. --bundle takes the ZIP Freja partner support sends (your
+certificate and the Freja eID CA .cer/.pem files, in any folder): the certificate
+that matches --key is yours.
+
+Encryption:
+  default   AES-256-CBC with PBKDF2 and a SHA-256 MAC (go-pkcs12 Modern2023). Opens in
+            OpenSSL 3, Java 8u301 and later (keytool 17), Node.js, Python, Windows
+            Server 2019 and later, current macOS.
+  --legacy  3DES with a SHA-1 MAC (go-pkcs12 LegacyDES), for consumers that cannot read
+            AES-encrypted PKCS#12: macOS Keychain (older releases), Windows Server 2016
+            and earlier, Java before 8u301. Never RC2.
+
+The alias (friendly name) is --name or, by default, the certificate's CN, so that
+keytool -list shows it instead of "1".
+
+Passphrases: the key's comes from --key-passphrase-file, CARONBOARD_KEY_PASSPHRASE or a
+prompt (asked only if the key is encrypted); the keystore's from --passphrase-file,
+CARONBOARD_PASSPHRASE or a prompt (asked twice). The file is written 0600, never
+replacing an existing one without --force, and then atomically.
+
+Examples:
+  caronboard pkcs12 --out client.p12 --cert client.cer --key client.key --ca ca.cer --name bank01
+  caronboard pkcs12 --out rp.p12 --bundle "Freja eID certificates.zip" --key rp.key
+  caronboard pkcs12 --out rp-legacy.pfx --bundle bundle.zip --key rp.key --legacy
+  caronboard pkcs12 inspect rp.p12 --profile freja
+
+Exit codes: 0 written, 1 refused or failed (nothing written), 2 usage error.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return pkcs12Run(a, opts)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&opts.Out, "out", "", "keystore file to write (required)")
+	f.StringVar(&opts.Cert, "cert", "", "the issued certificate (PEM or DER; may hold the chain too)")
+	f.StringVar(&opts.Key, "key", "", "the private key (required)")
+	f.StringArrayVar(&opts.CA, "ca", nil, "a CA certificate file for the chain (repeatable)")
+	f.StringVar(&opts.Bundle, "bundle", "", "the ZIP from Freja partner support, instead of --cert")
+	f.StringVar(&opts.Name, "name", "", "alias (friendly name) of the key entry (default: the certificate's CN)")
+	f.BoolVar(&opts.Legacy, "legacy", false, "3DES/SHA-1 encryption for old consumers (see above)")
+	f.StringVar(&opts.KeyPassphraseFile, "key-passphrase-file", "", "passphrase of --key (- for stdin)")
+	f.StringVar(&opts.PassphraseFile, "passphrase-file", "", "passphrase for the new keystore (- for stdin)")
+	f.BoolVar(&opts.Force, "force", false, "replace an existing file (atomically)")
+	c.AddCommand(NewPKCS12InspectCmd(a, nil))
+	return c
+}
+
+func (o *PKCS12Options) validate() error {
+	switch {
+	case o.Out == "":
+		return usageErr("for example: --out client.p12", "--out is required")
+	case o.Key == "":
+		return usageErr("give the private key the certificate was issued for", "--key is required")
+	case (o.Cert == "") == (o.Bundle == ""):
+		return usageErr("give the certificate with --cert FILE, or Freja's ZIP with --bundle ZIP", "give exactly one of --cert and --bundle")
+	case o.KeyPassphraseFile == "-" && o.PassphraseFile == "-":
+		return usageErr("put one of the passphrases in a file", "--key-passphrase-file and --passphrase-file cannot both read stdin")
+	case o.Out == o.Key || o.Out == o.Cert || o.Out == o.Bundle:
+		return usageErr("choose another --out", "--out must not name an input file")
+	}
+	return nil
+}
+
+func pkcs12Run(a *App, opts *PKCS12Options) error {
+	if err := keystore.CheckWritable(opts.Out, opts.Force); err != nil {
+		return err
+	}
+	certs, err := opts.certificates()
+	if err != nil {
+		return err
+	}
+	roots, err := readCertFiles(opts.CA)
+	if err != nil {
+		return err
+	}
+	key, _, err := a.loadKey(opts.Key, opts.KeyPassphraseFile, "--key-passphrase-file", envKeyPassphrase)
+	if err != nil {
+		return err
+	}
+	chain, err := opts.chain(key, certs, roots, a.Now())
+	if err != nil {
+		return err
+	}
+	name := opts.Name
+	if name == "" {
+		name = defaultAlias(chain[0])
+	}
+	pass, err := a.readSecret(secretSpec{what: "passphrase for the new keystore", file: opts.PassphraseFile,
+		fileFlag: "--passphrase-file", envVar: envPassphrase, confirm: true})
+	if err != nil {
+		return err
+	}
+	format := keystore.P12Modern
+	if opts.Legacy {
+		format = keystore.P12Legacy
+	}
+	data, err := keystore.EncodePKCS12(key, chain, name, string(pass), format)
+	if err != nil {
+		return err
+	}
+	// Read it back before writing: what we hand over must open.
+	if _, err := keystore.DecodePKCS12(data, string(pass)); err != nil {
+		return fmt.Errorf("the keystore just built does not read back: %w", err)
+	}
+	info, err := keystore.InspectPKCS12(data)
+	if err != nil {
+		return err
+	}
+	if err := keystore.WriteFile(opts.Out, data, 0o600, opts.Force); err != nil {
+		return err
+	}
+	res := &pkcs12Result{File: opts.Out, Alias: name, Format: string(format), Info: info}
+	for _, c := range chain {
+		res.Chain = append(res.Chain, csr.FormatName(c.RawSubject))
+	}
+	a.SetResult(res)
+	res.print(a)
+	return nil
+}
+
+// certificates reads --cert or every certificate in --bundle.
+func (o *PKCS12Options) certificates() ([]*x509.Certificate, error) {
+	if o.Cert != "" {
+		return keystore.ReadCertificates(o.Cert)
+	}
+	_, certs, err := keystore.ReadBundleFile(o.Bundle)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", o.Bundle, err)
+	}
+	return certs, nil
+}
+
+// chain finds the certificate that belongs to the key and orders its chain.
+func (o *PKCS12Options) chain(key *rsa.PrivateKey, certs, roots []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
+	leaf, others, err := verify.FindLeaf(certs, key.Public())
+	if errors.Is(err, verify.ErrNoLeaf) {
+		src := o.Cert
+		if src == "" {
+			src = o.Bundle
+		}
+		return nil, &Error{Code: "key_mismatch", Exit: exitFailed, Err: err,
+			Message: fmt.Sprintf("the key %s does not belong to any certificate in %s", o.Key, src),
+			Hint:    "give the key you made the CSR with, or the certificate the CA issued for it"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	chain, err := verify.BuildChain(leaf, others, roots, at)
+	if err != nil {
+		return nil, err
+	}
+	return chain, nil
+}
+
+// defaultAlias is the certificate's CN, or a fixed name when it has none.
+func defaultAlias(c *x509.Certificate) string {
+	if subj, err := csr.ParseName(c.RawSubject); err == nil {
+		if cn, ok := subj.Get("CN"); ok && cn != "" {
+			return cn
+		}
+	}
+	return "caronboard"
+}
+
+// pkcs12Result is what `caronboard pkcs12` reports.
+type pkcs12Result struct {
+	File   string           `json:"file"`
+	Alias  string           `json:"alias"`
+	Format string           `json:"format"`
+	Chain  []string         `json:"chain"`
+	Info   keystore.P12Info `json:"encryption"`
+}
+
+func (r *pkcs12Result) print(a *App) {
+	a.Infof("Wrote %s (PKCS#12, %s, mode 0600)\n", r.File, r.Format)
+	a.Infof("Alias:       %s\n", r.Alias)
+	for i, s := range r.Chain {
+		label := "Chain:"
+		if i > 0 {
+			label = ""
+		}
+		a.Infof("%-12s %d. %s\n", label, i+1, s)
+	}
+	a.Infof("Encryption:  certificates %s; key %s; MAC %s\n", r.Info.CertEncryption, r.Info.KeyEncryption, r.Info.MACAlgorithm)
+	a.Infof("Opens in:    %s\n", r.Info.Consumers)
+}
