@@ -30,8 +30,13 @@
 // FindLeaf picks a relying party's own certificate out of everything Freja's
 // ZIP holds, by its key.
 //
-// The package never reads the clock: the time to judge validity at is always
-// passed in. It never prompts and reads no global state. Errors wrap the
+// Probe and ProbeAll connect to an environment step by step (resolve, TCP,
+// TLS against the environment's CA only, the client-certificate exchange, one
+// HTTP request) and classify a failure with a stable code and a hint.
+//
+// Every validity decision uses a time passed in; the clock is read only to
+// measure how long probe steps take. The package never prompts and reads no
+// global state. Errors wrap the
 // sentinels ErrChain, ErrKeyMismatch and ErrNoLeaf, so callers classify
 // them with errors.Is and errors.As.
 package verify
