@@ -74,3 +74,14 @@ func (a *App) Infof(format string, args ...any) {
 	}
 	printf(a.Out, format, args...)
 }
+
+// printNumbered prints a labelled, numbered list, the label on the first line
+// only, padded to width.
+func (a *App) printNumbered(label string, width int, items []string) {
+	for i, item := range items {
+		if i > 0 {
+			label = ""
+		}
+		a.Infof("%-*s %d. %s\n", width, label, i+1, item)
+	}
+}

@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/caronboard/caronboard/internal/sandbox"
 	"github.com/caronboard/caronboard/pkg/csr"
+	"github.com/caronboard/caronboard/pkg/jws"
 	"github.com/caronboard/caronboard/pkg/keystore"
 	"github.com/caronboard/caronboard/pkg/verify"
 )
@@ -90,6 +92,12 @@ var errorClasses = []errorClass{
 	{verify.ErrKeyMismatch, "key_mismatch", "give the key you made the CSR with, or the certificate issued for it"},
 	{verify.ErrChain, "chain", "give the CA certificates with --ca (issuing CA and root)"},
 	{verify.ErrNoLeaf, "no_leaf", "give the key you made the CSR with"},
+	{sandbox.ErrNoSandbox, "no_sandbox", "run 'caronboard sandbox init' (with --dir if you use one)"},
+	{sandbox.ErrExists, "exists", "pass --force to replace the sandbox"},
+	{sandbox.ErrRejected, "csr_rejected", "fix the CSR as said above and make it again ('caronboard csr')"},
+	{sandbox.ErrDamaged, "sandbox_damaged", "make it again with 'caronboard sandbox init --force'"},
+	{sandbox.ErrExpired, "sandbox_expired", "make it again with 'caronboard sandbox init --force'"},
+	{sandbox.ErrNotLoopback, "not_loopback", "the sandbox only listens on loopback: use --addr 127.0.0.1:PORT"},
 	{fs.ErrNotExist, "file_not_found", "check the path"},
 	{fs.ErrPermission, "permission_denied", "check the file's permissions"},
 	{context.Canceled, "interrupted", "nothing was written; run the command again"},
@@ -100,6 +108,10 @@ func classify(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
+	}
+	var je *jws.Error
+	if errors.As(err, &je) {
+		return &Error{Code: je.Code, Message: je.Message, Hint: je.Hint, Exit: exitFailed, Err: err}
 	}
 	out := &Error{Code: "failed", Message: err.Error(), Exit: exitFailed, Err: err}
 	for _, c := range errorClasses {
@@ -119,6 +131,12 @@ func classify(err error) *Error {
 	var ce *verify.ChainError
 	if errors.As(err, &ce) && ce.Hint != "" {
 		out.Hint = ce.Hint
+	}
+	var re *sandbox.RejectedError
+	if errors.As(err, &re) {
+		for _, f := range re.Errors() {
+			out.Details = append(out.Details, Detail{Field: f.Field, Message: f.Message, Hint: f.Hint})
+		}
 	}
 	var me *csr.MalformedError
 	if errors.As(err, &me) && me.Hint != "" {

@@ -221,13 +221,7 @@ type pkcs12Result struct {
 func (r *pkcs12Result) print(a *App) {
 	a.Infof("Wrote %s (PKCS#12, %s, mode 0600)\n", r.File, r.Format)
 	a.Infof("Alias:       %s\n", r.Alias)
-	for i, s := range r.Chain {
-		label := "Chain:"
-		if i > 0 {
-			label = ""
-		}
-		a.Infof("%-12s %d. %s\n", label, i+1, s)
-	}
+	a.printNumbered("Chain:", 12, r.Chain)
 	a.Infof("Encryption:  certificates %s; key %s; MAC %s\n", r.Info.CertEncryption, r.Info.KeyEncryption, r.Info.MACAlgorithm)
 	a.Infof("Opens in:    %s\n", r.Info.Consumers)
 }

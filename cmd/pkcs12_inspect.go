@@ -163,13 +163,7 @@ func (r *p12InspectResult) print(a *App) {
 		match = "DOES NOT belong to the certificate"
 	}
 	a.Infof("Private key:    %s %d bits, %s\n", r.KeyAlgorithm, r.KeyBits, match)
-	for i, s := range r.Chain {
-		label := "Chain:"
-		if i > 0 {
-			label = ""
-		}
-		a.Infof("%-15s %d. %s\n", label, i+1, s)
-	}
+	a.printNumbered("Chain:", 15, r.Chain)
 	if len(r.Checks) > 0 {
 		a.Infof("\n")
 		for _, c := range r.Checks {

@@ -56,6 +56,10 @@ Exit codes: 0 success, 1 the operation or check failed, 2 usage error.`,
 		NewCSRCmd(a, nil),
 		NewCertCmd(a),
 		NewPKCS12Cmd(a, nil),
+		NewJWSCmd(a),
+		NewPingCmd(a, nil),
+		NewSandboxCmd(a),
+		NewDemoCmd(a),
 	)
 	return root
 }

@@ -1,6 +1,6 @@
-// Package configs holds the data caronboard embeds: the certificates printed
-// in the CAR and Freja source documents (server roots and Freja's JWS signing
-// certificates) and, later, the environment definitions.
+// Package configs holds the data caronboard embeds: the environment
+// definitions (environments.yaml) and the certificates printed in the CAR and
+// Freja source documents (server roots and Freja's JWS signing certificates).
 package configs
 
 import "embed"
@@ -11,3 +11,9 @@ import "embed"
 //
 //go:embed certs/*.pem
 var Certs embed.FS
+
+// EnvironmentsYAML is environments.yaml: api, stage, ci, freja-test,
+// freja-prod and sandbox, with host, port, server trust and probe request.
+//
+//go:embed environments.yaml
+var EnvironmentsYAML []byte

@@ -1,0 +1,323 @@
+package cmd
+
+import (
+	"crypto/tls"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/caronboard/caronboard/pkg/keystore"
+	"github.com/caronboard/caronboard/pkg/verify"
+)
+
+// PingOptions are the inputs of `caronboard ping`.
+type PingOptions struct {
+	Env            string
+	All            bool
+	P12            string
+	Cert           string
+	Key            string
+	CA             []string
+	Addr           string
+	ServerName     string
+	Timeout        time.Duration
+	PassphraseFile string
+	SandboxDir     string
+}
+
+// NewPingCmd proves mTLS connectivity to an environment and diagnoses failures.
+func NewPingCmd(a *App, runF func(*PingOptions) error) *cobra.Command {
+	opts := &PingOptions{}
+	c := &cobra.Command{
+		Use:   "ping (--env NAME | --all) [--p12 FILE | --cert FILE --key FILE] [--ca FILE] [--addr HOST:PORT]",
+		Short: "Prove mutual TLS to an environment works, and say why when it does not",
+		Long: `Connect to an environment step by step and report each step with its duration:
+
+  resolve             the host's addresses
+  tcp                 the connection, and the local source address: the IP address the
+                      CAR allow-list needs
+  tls                 TLS 1.2 or later, the cipher suite, and the server's chain verified
+                      against the environment's CA only (never the system's roots)
+  client_certificate  whether the server asked for a client certificate, the CA names it
+                      accepts, and whether ours chains to one of them
+  http                one HTTP request over the connection: under TLS 1.3 a server rejects
+                      a client certificate only after the handshake, so only the answer
+                      proves it was accepted. A Freja {"code","message"} error body over an
+                      accepted connection is success for connectivity, and is shown.
+
+Failures have stable codes (JSON error.code) and a hint: dns, tcp_refused, tcp_timeout
+(often: the source address is not allow-listed), tls_timeout, tls_protocol,
+server_untrusted (wrong --ca or wrong environment), client_cert_missing,
+client_cert_rejected (with the server's alert), client_cert_expired, http.
+
+Environments: api, stage and ci (E-faktura CAR: pass the CAR CA root you received with
+--ca or set it in the config file), freja-test and freja-prod (their server roots are
+built in), sandbox (127.0.0.1:8443, see 'caronboard sandbox'). The config file can add
+environments and set a default credential for each. --all probes every environment at
+once; it takes about as long as the slowest one.
+
+The credential: --p12 (its passphrase from --passphrase-file, CARONBOARD_PASSPHRASE or a
+prompt), or --cert and --key (the key's passphrase from the same sources).
+
+Examples:
+  caronboard ping --env stage --p12 client.p12 --ca ca.cer
+  caronboard ping --env freja-test --cert rp.cer --key rp.key
+  caronboard ping --all -o json
+
+Exit codes: 0 connected and accepted, 1 a probe failed, 2 usage error.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return pingRun(cmd, a, opts)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&opts.Env, "env", "", "environment to probe: api, stage, ci, freja-test, freja-prod, sandbox or one from the config file")
+	f.BoolVar(&opts.All, "all", false, "probe every environment at once")
+	f.StringVar(&opts.P12, "p12", "", "client credential as PKCS#12")
+	f.StringVar(&opts.Cert, "cert", "", "client certificate (with --key)")
+	f.StringVar(&opts.Key, "key", "", "client private key (with --cert)")
+	f.StringArrayVar(&opts.CA, "ca", nil, "CA certificate the server must chain to (overrides the environment's)")
+	f.StringVar(&opts.Addr, "addr", "", "connect to this host:port instead of the environment's")
+	f.StringVar(&opts.ServerName, "server-name", "", "expect this name in the server certificate (and send it as SNI)")
+	f.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "time allowed for the whole probe")
+	f.StringVar(&opts.PassphraseFile, "passphrase-file", "", "passphrase of --p12 or --key (- for stdin)")
+	f.StringVar(&opts.SandboxDir, "sandbox-dir", "", "sandbox folder, for --env sandbox (default: caronboard/sandbox in the user config folder)")
+	markConfigurable(f, "timeout")
+	_ = c.RegisterFlagCompletionFunc("env", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		envs, err := a.environments()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return envNames(envs), cobra.ShellCompDirectiveNoFileComp
+	})
+	return c
+}
+
+func (o *PingOptions) validate() error {
+	switch {
+	case (o.Env == "") == !o.All:
+		return usageErr("for example: caronboard ping --env stage --p12 client.p12", "give exactly one of --env NAME and --all")
+	case o.P12 != "" && (o.Cert != "" || o.Key != ""):
+		return usageErr("use --p12, or --cert with --key", "--p12 cannot be combined with --cert/--key")
+	case (o.Cert == "") != (o.Key == ""):
+		return usageErr("give both --cert and --key", "--cert and --key go together")
+	case o.All && (o.Addr != "" || o.ServerName != ""):
+		return usageErr("--addr and --server-name apply to one environment: use them with --env", "--addr and --server-name cannot be used with --all")
+	case o.Timeout <= 0:
+		return usageErr("for example --timeout 10s", "--timeout must be positive")
+	}
+	return nil
+}
+
+func pingRun(cmd *cobra.Command, a *App, opts *PingOptions) error {
+	sandboxDir := opts.SandboxDir
+	if sandboxDir == "" {
+		sandboxDir = defaultSandboxDir()
+	}
+	var envs []*Environment
+	if opts.All {
+		all, err := a.environments()
+		if err != nil {
+			return err
+		}
+		for _, n := range envNames(all) {
+			envs = append(envs, all[n])
+		}
+	} else {
+		e, err := a.environment(opts.Env)
+		if err != nil {
+			return err
+		}
+		envs = []*Environment{e}
+	}
+	var targets []verify.Target
+	var skipped []pingSkip
+	for _, e := range envs {
+		t, err := a.target(e, opts, sandboxDir)
+		if err != nil {
+			if !opts.All {
+				return err
+			}
+			skipped = append(skipped, pingSkip{Env: e.Name, Reason: classify(err).Message})
+			continue
+		}
+		targets = append(targets, t)
+	}
+	client, err := a.clientCredential(opts, envs)
+	if err != nil {
+		return err
+	}
+	po := verify.ProbeOptions{Client: client, Timeout: opts.Timeout, Now: a.Now}
+	results := verify.ProbeAll(cmd.Context(), targets, po)
+	if !opts.All {
+		for _, w := range results[0].Warnings {
+			a.Warn(w)
+		}
+	}
+	res := &pingResult{Results: results, Skipped: skipped}
+	a.SetResult(res)
+	if opts.All {
+		res.printTable(a)
+	} else {
+		printProbe(a, results[0])
+	}
+	return res.verdict()
+}
+
+// pingSkip is an environment --all could not probe.
+type pingSkip struct {
+	Env    string `json:"env"`
+	Reason string `json:"reason"`
+}
+
+// pingResult is what `caronboard ping` reports.
+type pingResult struct {
+	Results []*verify.ProbeResult `json:"results"`
+	Skipped []pingSkip            `json:"skipped,omitempty"`
+}
+
+// target turns an environment and the flags into a probe target.
+func (a *App) target(e *Environment, opts *PingOptions, sandboxDir string) (verify.Target, error) {
+	roots, _, err := a.serverRoots(e, opts.CA, sandboxDir)
+	if err != nil {
+		return verify.Target{}, err
+	}
+	t := verify.Target{Name: e.Name, Addr: e.Addr(), ServerName: e.ServerName, Roots: roots,
+		Request: verify.ProbeRequest{Method: e.Request.Method, Path: e.Request.Path, Body: e.Request.Body}}
+	if e.Profile == "car" {
+		t.ClientCAs = roots // the CAR CA issues both the server's and the clients' certificates
+	}
+	if e.Request.ContentType != "" {
+		t.Request.Header = map[string]string{"Content-Type": e.Request.ContentType}
+	}
+	if opts.Addr != "" {
+		t.Addr = opts.Addr
+	}
+	if opts.ServerName != "" {
+		t.ServerName = opts.ServerName
+	}
+	return t, nil
+}
+
+// clientCredential loads the client certificate and key from --p12 or
+// --cert/--key, or from the environment's configured defaults.
+func (a *App) clientCredential(opts *PingOptions, envs []*Environment) (*tls.Certificate, error) {
+	p12, cert, key := opts.P12, opts.Cert, opts.Key
+	if p12 == "" && cert == "" && len(envs) == 1 {
+		p12, cert, key = expandHome(envs[0].P12), expandHome(envs[0].Cert), expandHome(envs[0].Key)
+	}
+	switch {
+	case p12 != "":
+		data, err := keystore.ReadFile(p12, maxKeystoreSize)
+		if err != nil {
+			return nil, err
+		}
+		pass, err := a.readSecret(secretSpec{what: "passphrase of " + p12, file: opts.PassphraseFile, fileFlag: "--passphrase-file", envVar: envPassphrase})
+		if err != nil {
+			return nil, err
+		}
+		c, err := keystore.DecodePKCS12(data, string(pass))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p12, err)
+		}
+		chain := [][]byte{c.Leaf.Raw}
+		for _, ca := range c.CACerts {
+			chain = append(chain, ca.Raw)
+		}
+		return &tls.Certificate{Certificate: chain, PrivateKey: c.Key, Leaf: c.Leaf}, nil
+	case cert != "":
+		certs, err := keystore.ReadCertificates(cert)
+		if err != nil {
+			return nil, err
+		}
+		k, _, err := a.loadKey(key, opts.PassphraseFile, "--passphrase-file", envPassphrase)
+		if err != nil {
+			return nil, err
+		}
+		leaf, others, err := verify.FindLeaf(certs, k.Public())
+		if err != nil {
+			return nil, err
+		}
+		chain := [][]byte{leaf.Raw}
+		for _, o := range others {
+			chain = append(chain, o.Raw)
+		}
+		return &tls.Certificate{Certificate: chain, PrivateKey: k, Leaf: leaf}, nil
+	}
+	return nil, nil
+}
+
+// printProbe prints one probe, step by step.
+func printProbe(a *App, r *verify.ProbeResult) {
+	a.Infof("ping %s (%s)\n", r.Target, r.Addr)
+	for _, s := range r.Steps {
+		a.Infof("  %-4s  %-19s %8s  %s\n", s.Status, s.Name, roundDuration(s.Duration), s.Message)
+	}
+	if r.Err == nil {
+		a.Infof("Connected: mutual TLS accepted (%s).\n", roundDuration(r.Elapsed))
+	}
+}
+
+func (r *pingResult) printTable(a *App) {
+	a.Infof("%-12s %-6s %-22s %9s  %s\n", "ENVIRONMENT", "RESULT", "CODE", "TIME", "DETAIL")
+	for _, p := range r.Results {
+		result, code, detail := "ok", "", fmt.Sprintf("from %s", p.LocalAddr)
+		if p.HTTPStatus != 0 {
+			detail += fmt.Sprintf(", HTTP %d", p.HTTPStatus)
+		}
+		if p.Err != nil {
+			result, code, detail = "FAIL", p.Err.Code, p.Err.Message
+		}
+		a.Infof("%-12s %-6s %-22s %9s  %s\n", p.Target, result, code, roundDuration(p.Elapsed), detail)
+	}
+	for _, s := range r.Skipped {
+		a.Infof("%-12s %-6s %-22s %9s  %s\n", s.Env, "skip", "", "", s.Reason)
+	}
+}
+
+// verdict fails the command when any probe failed.
+func (r *pingResult) verdict() error {
+	var failed []*verify.ProbeResult
+	for _, p := range r.Results {
+		if p.Err != nil {
+			failed = append(failed, p)
+		}
+	}
+	switch {
+	case len(failed) == 0:
+		return nil
+	case len(r.Results) == 1:
+		e := failed[0].Err
+		return &Error{Code: e.Code, Message: fmt.Sprintf("%s: %s", failed[0].Target, e.Message), Hint: e.Hint, Exit: exitFailed, Err: e}
+	}
+	var names []string
+	details := make([]Detail, 0, len(failed))
+	for _, p := range failed {
+		names = append(names, p.Target)
+		details = append(details, Detail{Field: p.Target, Message: p.Err.Code + ": " + p.Err.Message, Hint: p.Err.Hint})
+	}
+	return &Error{Code: "ping_failed", Exit: exitFailed, Details: details,
+		Message: fmt.Sprintf("%d of %d environments failed: %s", len(failed), len(r.Results), strings.Join(names, ", ")),
+		Hint:    "see each environment's line above; probe one with --env NAME for the steps"}
+}
+
+// roundDuration keeps durations readable.
+func roundDuration(d time.Duration) string {
+	switch {
+	case d == 0:
+		return ""
+	case d < time.Millisecond:
+		return d.Round(time.Microsecond).String()
+	case d < time.Second:
+		return d.Round(100 * time.Microsecond).String()
+	}
+	return d.Round(10 * time.Millisecond).String()
+}
