@@ -21,7 +21,10 @@ type App struct {
 	// Now is the clock; commands never call time.Now directly.
 	Now func() time.Time
 	// Prompter asks for secrets on a terminal; nil means "no terminal".
-	Prompter Prompter
+	// When detectPrompter is set, the terminal is probed on first need only,
+	// so commands that never prompt (version, help) never touch it.
+	Prompter       Prompter
+	detectPrompter func() Prompter
 
 	// Settings, filled by the root command before a subcommand runs.
 	Output  string // "text" or "json"
@@ -35,25 +38,35 @@ type App struct {
 
 // newApp returns an App bound to the process's standard streams.
 func newApp() *App {
-	a := &App{
+	return &App{
 		In:     os.Stdin,
 		Out:    os.Stdout,
 		ErrOut: os.Stderr,
 		Getenv: os.Getenv,
 		Now:    time.Now,
 		Output: "text",
+		detectPrompter: func() Prompter {
+			if term.IsTerminal(int(os.Stdin.Fd())) {
+				return &termPrompter{in: os.Stdin, out: os.Stderr}
+			}
+			return nil
+		},
 	}
-	if term.IsTerminal(int(os.Stdin.Fd())) {
-		a.Prompter = &termPrompter{in: os.Stdin, out: os.Stderr}
-	}
-	return a
 }
 
 // JSON reports whether the user asked for machine-readable output.
 func (a *App) JSON() bool { return a.Output == "json" }
 
 // CanPrompt reports whether a secret may be asked for interactively.
-func (a *App) CanPrompt() bool { return a.Prompter != nil && !a.NoInput }
+func (a *App) CanPrompt() bool {
+	if a.NoInput {
+		return false
+	}
+	if a.Prompter == nil && a.detectPrompter != nil {
+		a.Prompter, a.detectPrompter = a.detectPrompter(), nil
+	}
+	return a.Prompter != nil
+}
 
 // SetResult records the value printed as the command's JSON object.
 func (a *App) SetResult(v any) { a.result = v }

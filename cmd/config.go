@@ -97,8 +97,5 @@ func (a *App) applyGlobals(cmd *cobra.Command) error {
 	a.Output = out
 	a.NoInput, _ = fl.GetBool("no-input")
 	a.Quiet, _ = fl.GetBool("quiet")
-	if a.NoInput {
-		a.Prompter = nil
-	}
 	return nil
 }

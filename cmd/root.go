@@ -39,7 +39,6 @@ Exit codes: 0 success, 1 the operation or check failed, 2 usage error.`,
 			return a.loadConfig(cmd, configFile)
 		},
 	}
-	root.CompletionOptions.HiddenDefaultCmd = true
 	pf := root.PersistentFlags()
 	pf.StringVar(&configFile, "config", "", "config file (default: the user config folder's caronboard/config.yaml)")
 	pf.StringP("output", "o", "text", "output format: text or json")
@@ -60,6 +59,10 @@ Exit codes: 0 success, 1 the operation or check failed, 2 usage error.`,
 		NewPingCmd(a, nil),
 		NewSandboxCmd(a),
 		NewDemoCmd(a),
+		NewInitCmd(a),
+		NewDocsCmd(a),
+		NewTruststoreCmd(a),
+		NewChecklistCmd(a),
 	)
 	return root
 }
