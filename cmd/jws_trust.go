@@ -112,13 +112,14 @@ func jwsTrustListRun(a *App) error {
 // JWSTrustAddOptions are the inputs of 'caronboard jws trust add'.
 type JWSTrustAddOptions struct {
 	Files []string
+	Env   string
 }
 
 // NewJWSTrustAddCmd adds signing certificates to the user's trust store.
 func NewJWSTrustAddCmd(a *App, runF func(*JWSTrustAddOptions) error) *cobra.Command {
 	opts := &JWSTrustAddOptions{}
-	return &cobra.Command{
-		Use:   "add FILE...",
+	c := &cobra.Command{
+		Use:   "add FILE... [--env freja-test|freja-prod]",
 		Short: "Trust Freja's JWS signing certificate (e.g. after a rotation)",
 		Long: `Add JWS signing certificates to your trust store, so that 'jws verify' accepts the
 results they signed without --cert. Each FILE may be PEM (any number of certificates)
@@ -126,8 +127,14 @@ or DER. Every certificate is checked first, and nothing is added unless all of t
 are acceptable: an RSA key of at least 2048 bits, and not a CA certificate (give the
 signing certificate itself, not the CA that issued it).
 
-Each certificate is stored as <x5t>.pem (mode 0644) in caronboard/jws-trust in the
-user config folder ($XDG_CONFIG_HOME or ~/.config on Linux, ~/Library/Application
+With --env the certificate is trusted only for that environment: 'jws verify --env
+freja-prod' will not accept a result signed by a certificate added with --env
+freja-test (anyone can create test users, so never let test results pass as
+production ones). Without --env it is trusted under every environment, and verify
+warns when such a certificate signs under --env.
+
+Each certificate is stored as <x5t>.pem (mode 0644) in caronboard/jws-trust (or its
+freja-test / freja-prod subfolder) in the user config folder ($XDG_CONFIG_HOME or ~/.config on Linux, ~/Library/Application
 Support on macOS, %AppData% on Windows). A certificate that is already trusted is
 reported as such, not as an error. To stop trusting one, delete its file; 'jws trust
 list' shows where it is.
@@ -135,8 +142,8 @@ list' shows where it is.
 ` + rotationHelp + `.
 
 Examples:
-  caronboard jws trust add "Freja eID JWS Signing v4.pem"
-  caronboard jws trust add jws-signing-test.pem jws-signing-prod.cer
+  caronboard jws trust add --env freja-prod "Freja eID JWS Signing v4.pem"
+  caronboard jws trust add --env freja-test jws-signing-test.pem
 
 Exit codes: 0 every certificate is trusted (added now or before), 1 a file could
 not be read, a certificate was refused (error codes not_rsa, ca_certificate,
@@ -149,12 +156,17 @@ weak_key, bad_certificate) or the store could not be written, 2 usage error.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
+			if opts.Env != "" && opts.Env != jws.EnvFrejaTest && opts.Env != jws.EnvFrejaProd {
+				return usageErr("use --env freja-test or --env freja-prod", "unknown environment %q for JWS trust", opts.Env)
+			}
 			if runF != nil {
 				return runF(opts)
 			}
 			return jwsTrustAddRun(a, opts)
 		},
 	}
+	c.Flags().StringVar(&opts.Env, "env", "", "trust the certificate only for this environment: freja-test or freja-prod")
+	return c
 }
 
 // jwsTrustAdded is one certificate 'jws trust add' handled.
@@ -180,6 +192,7 @@ func jwsTrustAddRun(a *App, opts *JWSTrustAddOptions) error {
 	if err != nil {
 		return err
 	}
+	storeDir := filepath.Join(dir, opts.Env)
 	known := jws.NewTrustStore()
 	if err := jws.AddEmbedded(known); err != nil {
 		return err
@@ -189,13 +202,13 @@ func jwsTrustAddRun(a *App, opts *JWSTrustAddOptions) error {
 	res := &jwsTrustAddResult{Store: dir, Certificates: []jwsTrustAdded{}}
 	var writes []trustWrite
 	for _, p := range todo {
-		tc, err := known.Add(p.cert, "", jws.SourceUser)
+		tc, err := known.Add(p.cert, opts.Env, jws.SourceUser)
 		if err != nil {
 			return jwsFileErr(p.from, err)
 		}
 		item := jwsTrustAdded{From: p.from, Action: "already_trusted"}
 		if tc.Source == jws.SourceUser && files[tc.X5T] == "" {
-			w, err := a.planTrustWrite(filepath.Join(dir, tc.X5T+".pem"), p.cert)
+			w, err := a.planTrustWrite(filepath.Join(storeDir, tc.X5T+".pem"), p.cert)
 			if err != nil {
 				return err
 			}
@@ -206,7 +219,7 @@ func jwsTrustAddRun(a *App, opts *JWSTrustAddOptions) error {
 		item.jwsTrustEntry = a.newJWSTrustEntry(tc, files[tc.X5T])
 		res.Certificates = append(res.Certificates, item)
 	}
-	if err := writeTrusted(dir, writes); err != nil {
+	if err := writeTrusted(storeDir, writes); err != nil {
 		return err
 	}
 	a.SetResult(res)

@@ -60,12 +60,26 @@ func (a *App) loadUserTrust(store *jws.TrustStore) map[string]string {
 		a.Warn(err.Error() + ": the user trust store is not used")
 		return files
 	}
+	a.loadUserTrustDir(store, dir, "", files)
+	for _, env := range jwsEnvironments {
+		a.loadUserTrustDir(store, filepath.Join(dir, env), env, files)
+	}
+	return files
+}
+
+// jwsEnvironments are the Freja environments a user certificate can be
+// limited to; 'jws trust add --env E' stores it in the subfolder E.
+var jwsEnvironments = []string{jws.EnvFrejaTest, jws.EnvFrejaProd}
+
+// loadUserTrustDir adds the *.pem files of one folder of the store, tagged
+// with env ("" for certificates trusted under every environment).
+func (a *App) loadUserTrustDir(store *jws.TrustStore, dir, env string, files map[string]string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			a.Warn(fmt.Sprintf("cannot read the trust store %s: %v", dir, err))
 		}
-		return files
+		return
 	}
 	a.warnWritableByOthers(dir)
 	for _, e := range entries {
@@ -76,7 +90,7 @@ func (a *App) loadUserTrust(store *jws.TrustStore) map[string]string {
 		data, err := keystore.ReadFile(path, keystore.MaxInputSize)
 		if err == nil {
 			var added []*jws.TrustedCert
-			if added, err = store.AddBytes(data, "", jws.SourceUser); err == nil {
+			if added, err = store.AddBytes(data, env, jws.SourceUser); err == nil {
 				a.warnWritableByOthers(path)
 				for _, c := range added {
 					if c.Source == jws.SourceUser && files[c.X5T] == "" {
@@ -88,7 +102,6 @@ func (a *App) loadUserTrust(store *jws.TrustStore) map[string]string {
 		}
 		a.Warn(fmt.Sprintf("ignoring %s in the trust store: %s", path, classify(err).Message))
 	}
-	return files
 }
 
 // warnWritableByOthers warns when a trust store file or folder may be
