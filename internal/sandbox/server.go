@@ -98,6 +98,7 @@ func (s *Sandbox) NewServer(addr string, maxVersion uint16, now func() time.Time
 	if now == nil {
 		now = time.Now
 	}
+	cfg.Time = now // client certificates are judged by the server's clock
 	srv := &Server{sb: s, ln: ln, tls: cfg, now: now, freja: newStore()}
 	srv.routes = srv.makeRoutes()
 	return srv, nil
