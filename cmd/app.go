@@ -34,6 +34,9 @@ type App struct {
 
 	result   any
 	warnings []string
+	// noPingRecord keeps ping from recording its outcome for the checklist
+	// (the demo's rehearsal must not look like the user's own ping).
+	noPingRecord bool
 }
 
 // newApp returns an App bound to the process's standard streams.

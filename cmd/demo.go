@@ -163,7 +163,7 @@ func (d *demo) serveAndPing(sbDir string) error {
 func (d *demo) sub(title string, args []string, stdin io.Reader) error {
 	line := "caronboard " + quoteArgs(args)
 	d.a.Infof("\n== %s\n$ %s\n", title, line)
-	sub := &App{In: stdin, Getenv: d.a.Getenv, Now: d.a.Now, Output: "text"}
+	sub := &App{In: stdin, Getenv: d.a.Getenv, Now: d.a.Now, Output: "text", noPingRecord: true}
 	if sub.In == nil {
 		sub.In = strings.NewReader("")
 	}

@@ -157,6 +157,9 @@ func pingRun(cmd *cobra.Command, a *App, opts *PingOptions) error {
 	}
 	po := verify.ProbeOptions{Client: client, Timeout: opts.Timeout, Now: a.Now}
 	results := verify.ProbeAll(cmd.Context(), targets, po)
+	if !a.noPingRecord {
+		recordPing(a, results)
+	}
 	if !opts.All {
 		for _, w := range results[0].Warnings {
 			a.Warn(w)

@@ -21,6 +21,7 @@ import (
 // certificate, one from another CA (under TLS 1.3 rejected only after the
 // handshake), none, and the wrong server CA.
 func TestPingAgainstSandboxServer(t *testing.T) {
+	isolateConfig(t)
 	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 	dir := t.TempDir()
 	sb, err := sandbox.Init(context.Background(), filepath.Join(dir, "sb"), now, false)
