@@ -18,8 +18,16 @@ func NewCertCmd(a *App) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "cert",
 		Short: "Check the certificate the CA issued",
-		Args:  noArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		Long: `Commands about the certificate the CA issued. 'cert verify' checks it before it is
+used: that the key belongs to it, that the chain builds to the CA, its validity window,
+clientAuth usage, key size and the profile's subject rules.
+
+Examples:
+  caronboard cert verify --cert client.cer --key client.key --ca ca.cer --profile car
+
+Exit codes: 0 success, 1 a check failed, 2 usage error (or a subcommand is missing).`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	c.AddCommand(NewCertVerifyCmd(a, nil))
 	return c
@@ -91,6 +99,7 @@ not be read, 2 usage error.`,
 	f.StringVar(&opts.At, "at", "", "judge validity at this time (RFC 3339) instead of now")
 	f.StringVar(&opts.PassphraseFile, "passphrase-file", "", "passphrase of --key (- for stdin)")
 	markConfigurable(f, "profile")
+	registerProfileCompletion(c)
 	return c
 }
 

@@ -102,6 +102,8 @@ Exit codes: 0 written, 1 invalid input or failure (nothing written), 2 usage err
 	f.BoolVar(&opts.Zip, "zip", false, "also write OUT.zip holding the CSR")
 	f.BoolVar(&opts.Force, "force", false, "replace existing output files (atomically)")
 	markConfigurable(f, "profile", "bits", "org", "org-id", "country", "unit", "common-name", "org-code", "role")
+	registerProfileCompletion(c)
+	registerRoleCompletion(c)
 	c.AddCommand(NewCSRInspectCmd(a, nil))
 	return c
 }

@@ -57,6 +57,7 @@ Exit codes: 0 the CSR passes, 1 it has problems or cannot be read, 2 usage error
 	}
 	c.Flags().StringVar(&opts.Profile, "profile", "", "check against this profile: car or freja (default: recognised from the subject)")
 	markConfigurable(c.Flags(), "profile")
+	registerProfileCompletion(c)
 	return c
 }
 

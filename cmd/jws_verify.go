@@ -104,6 +104,7 @@ result_not_approved, not_a_result, too_large — or with --batch any line failed
 	f.StringArrayVar(&opts.Certs, "cert", nil, "also trust this JWS signing certificate, PEM or DER (repeatable)")
 	f.StringVar(&opts.At, "at", "", "check the certificate at this signing time (RFC 3339) instead of the payload's timestamp")
 	f.BoolVar(&opts.Batch, "batch", false, "verify one input per line of FILE or stdin, writing JSON lines")
+	_ = c.RegisterFlagCompletionFunc("env", cobra.FixedCompletions([]string{jws.EnvFrejaTest, jws.EnvFrejaProd}, cobra.ShellCompDirectiveNoFileComp))
 	return c
 }
 

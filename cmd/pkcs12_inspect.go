@@ -79,6 +79,7 @@ unreadable file or a failed check, 2 usage error.`,
 	f.StringVar(&opts.PassphraseFile, "passphrase-file", "", "the keystore's passphrase (- for stdin)")
 	f.StringVar(&opts.Profile, "profile", "", "check the certificate against this profile: car or freja")
 	f.StringVar(&opts.At, "at", "", "with --profile: judge validity at this time (RFC 3339)")
+	registerProfileCompletion(c)
 	return c
 }
 

@@ -19,7 +19,11 @@ the E-faktura CAR API and the Freja eID relying-party API: RSA keys, CSRs that o
 CA's distinguished-name rules, checks of the issued certificate, and PKCS#12 keystores
 that Java, OpenSSL, Node, Windows and macOS open.
 
-The lifecycle:
+Examples:
+  caronboard demo    # rehearse the whole lifecycle offline against the built-in sandbox
+  caronboard init    # a guided interview: key, CSR and a checklist of what comes next
+
+The lifecycle by hand:
   caronboard csr --profile freja --new-key rp.key --out rp.csr --zip --org "ACME AB" --org-id 556677-8881
   caronboard cert verify --cert rp.cer --key rp.key --ca chain.pem --profile freja
   caronboard pkcs12 --out rp.p12 --bundle freja.zip --key rp.key

@@ -30,7 +30,9 @@ Examples:
   caronboard sandbox init
   caronboard sandbox sign --csr client.csr --profile car --out client.cer
   caronboard sandbox serve &
-  caronboard ping --env sandbox --cert client.cer --key client.key`,
+  caronboard ping --env sandbox --cert client.cer --key client.key
+
+Exit codes: 0 success, 1 the step failed, 2 usage error.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
@@ -58,6 +60,10 @@ func newSandboxInitCmd(a *App) *cobra.Command {
 		Long: `Create the sandbox: ca.pem (a CAR-like RSA-4096 root), server.pem (localhost,
 127.0.0.1, ::1), signer.pem (a Freja-like RSA-2048 JWS signing certificate under its
 own root), with their keys (unencrypted, 0600: test material).
+
+Examples:
+  caronboard sandbox init
+  caronboard sandbox init --dir ./sandbox --force
 
 Exit codes: 0 created, 1 failed (e.g. a sandbox exists; --force replaces it), 2 usage error.`,
 		Args: noArgs,
@@ -142,6 +148,7 @@ Exit codes: 0 issued, 1 the CSR was refused or a file could not be read/written,
 	f := c.Flags()
 	f.StringVar(&csrFile, "csr", "", "the CSR to sign (required)")
 	f.StringVar(&profile, "profile", "", "car or freja (required)")
+	registerProfileCompletion(c)
 	f.StringVar(&out, "out", "", "file to write the certificate to (required)")
 	f.BoolVar(&force, "force", false, "replace an existing file")
 	return c
