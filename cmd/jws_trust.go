@@ -37,6 +37,10 @@ and those given to one run with --cert.
 
 ` + rotationHelp + `.
 
+Examples:
+  caronboard jws trust list
+  caronboard jws trust add --env freja-prod "Freja eID JWS Signing v4.pem"
+
 Exit codes: 0 success, 1 a certificate was refused or the store could not be
 written, 2 usage error.`,
 		Args: noArgs,
