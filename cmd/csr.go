@@ -174,10 +174,10 @@ func csrRun(ctx context.Context, a *App, opts *CSROptions) error {
 	if err != nil {
 		return err
 	}
-	var w fileBatch
+	w := fileBatch{ctx: ctx}
 	if opts.NewKey != "" {
 		existed := exists(opts.NewKey)
-		if rep, err = a.writeKey(opts.NewKey, key, newPass, opts.Force); err != nil {
+		if rep, err = a.writeKey(ctx, opts.NewKey, key, newPass, opts.Force); err != nil {
 			return err
 		}
 		w.created(opts.NewKey, existed)

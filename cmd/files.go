@@ -3,6 +3,7 @@ package cmd
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -16,6 +17,9 @@ import (
 // behind. (A file replaced with --force cannot be brought back; every check
 // runs before the first write to make that case a disk failure only.)
 type fileBatch struct {
+	// ctx stops the batch before a file is published once the run is
+	// interrupted (nil: never).
+	ctx   context.Context
 	fresh []string
 }
 
@@ -26,10 +30,14 @@ func (b *fileBatch) created(path string, existed bool) {
 	}
 }
 
-// write writes one file through keystore.WriteFile and records it.
+// write writes one file through keystore.WriteFileContext and records it.
 func (b *fileBatch) write(path string, data []byte, perm fs.FileMode, force bool) error {
+	ctx := b.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	existed := exists(path)
-	if err := keystore.WriteFile(path, data, perm, force); err != nil {
+	if err := keystore.WriteFileContext(ctx, path, data, perm, force); err != nil {
 		return err
 	}
 	b.created(path, existed)

@@ -87,7 +87,7 @@ func keyRun(ctx context.Context, a *App, opts *KeyOptions) error {
 	if err != nil {
 		return err
 	}
-	rep, err := a.writeKey(opts.Out, key, pass, opts.Force)
+	rep, err := a.writeKey(ctx, opts.Out, key, pass, opts.Force)
 	if err != nil {
 		return err
 	}

@@ -42,13 +42,14 @@ func (a *App) generateKey(ctx context.Context, bits int) (*rsa.PrivateKey, error
 }
 
 // writeKey encodes key (encrypted when pass is not empty) and writes it 0600,
-// exclusively unless force, atomically either way.
-func (a *App) writeKey(path string, key *rsa.PrivateKey, pass []byte, force bool) (keyReport, error) {
+// exclusively unless force, atomically either way; not at all once ctx is
+// done (interrupted).
+func (a *App) writeKey(ctx context.Context, path string, key *rsa.PrivateKey, pass []byte, force bool) (keyReport, error) {
 	pemBytes, err := keystore.EncodePrivateKey(key, pass)
 	if err != nil {
 		return keyReport{}, err
 	}
-	if err := keystore.WriteFile(path, pemBytes, 0o600, force); err != nil {
+	if err := keystore.WriteFileContext(ctx, path, pemBytes, 0o600, force); err != nil {
 		return keyReport{}, err
 	}
 	rep := describeKey(path, key, keystore.KeyInfo{Format: encryptedFormat, Encrypted: len(pass) > 0})

@@ -10,9 +10,14 @@ import (
 )
 
 // Main runs caronboard with the process's arguments and returns the exit code.
+//
+// The first interrupt (Ctrl-C, SIGINT) or SIGTERM cancels the command's
+// context: it stops before it replaces any file and exits 1 "interrupted".
+// The handler stays installed until the process exits, so a signal that
+// arrives after the command finished cannot turn its exit status into
+// "killed by a signal" for a run that in fact completed.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, _ := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	return Run(ctx, newApp(), os.Args[1:])
 }
 

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"crypto/rsa"
 	"crypto/x509"
 	"errors"
@@ -74,7 +75,7 @@ Exit codes: 0 written, 1 refused or failed (nothing written), 2 usage error.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return pkcs12Run(a, opts)
+			return pkcs12Run(cmd.Context(), a, opts)
 		},
 	}
 	f := c.Flags()
@@ -108,7 +109,7 @@ func (o *PKCS12Options) validate() error {
 	return nil
 }
 
-func pkcs12Run(a *App, opts *PKCS12Options) error {
+func pkcs12Run(ctx context.Context, a *App, opts *PKCS12Options) error {
 	if err := keystore.CheckWritable(opts.Out, opts.Force); err != nil {
 		return err
 	}
@@ -153,7 +154,7 @@ func pkcs12Run(a *App, opts *PKCS12Options) error {
 	if err != nil {
 		return err
 	}
-	if err := keystore.WriteFile(opts.Out, data, 0o600, opts.Force); err != nil {
+	if err := keystore.WriteFileContext(ctx, opts.Out, data, 0o600, opts.Force); err != nil {
 		return err
 	}
 	res := &pkcs12Result{File: opts.Out, Alias: name, Format: string(format), Info: info}
@@ -170,11 +171,8 @@ func (o *PKCS12Options) certificates() ([]*x509.Certificate, error) {
 	if o.Cert != "" {
 		return keystore.ReadCertificates(o.Cert)
 	}
-	_, certs, err := keystore.ReadBundleFile(o.Bundle)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", o.Bundle, err)
-	}
-	return certs, nil
+	_, certs, err := keystore.ReadBundleFile(o.Bundle) // its errors name the file
+	return certs, err
 }
 
 // chain finds the certificate that belongs to the key and orders its chain.

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"crypto/x509"
 	"fmt"
 	"strings"
@@ -66,9 +67,11 @@ Formats:
 
 How clients use it (FILE is --out):
   Java     -Djavax.net.ssl.trustStore=FILE -Djavax.net.ssl.trustStoreType=PKCS12
-           -Djavax.net.ssl.trustStorePassword=PASSPHRASE (leave it out for a
-           --no-passphrase store; with a passphrase but no trustStorePassword Java
-           loads the store EMPTY and trusts no server). These properties replace the
+           A --no-passphrase store needs nothing more. A store with a passphrase
+           also needs the javax.net.ssl.trustStorePassword property: put it in an
+           argument file read with java @FILE (mode 0600), never on the command
+           line, where other users can see it; without it Java loads the store
+           EMPTY and trusts no server. These properties replace the
            JVM's default trust for the whole process; to trust the file for this API
            only, load it into a KeyStore, then a TrustManagerFactory and an SSLContext.
   curl     curl --cacert FILE https://HOST/
@@ -94,7 +97,7 @@ Exit codes: 0 written, 1 refused or failed (nothing written), 2 usage error.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return truststoreRun(a, opts)
+			return truststoreRun(cmd.Context(), a, opts)
 		},
 	}
 	f := c.Flags()
@@ -132,7 +135,7 @@ func (o *TruststoreOptions) validate() error {
 	return nil
 }
 
-func truststoreRun(a *App, opts *TruststoreOptions) error {
+func truststoreRun(ctx context.Context, a *App, opts *TruststoreOptions) error {
 	if err := keystore.CheckWritable(opts.Out, opts.Force); err != nil {
 		return err
 	}
@@ -158,7 +161,7 @@ func truststoreRun(a *App, opts *TruststoreOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := keystore.WriteFile(opts.Out, data, 0o644, opts.Force); err != nil {
+	if err := keystore.WriteFileContext(ctx, opts.Out, data, 0o644, opts.Force); err != nil {
 		return err
 	}
 	res.Settings = clientSettings(opts, e)

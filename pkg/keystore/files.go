@@ -1,6 +1,7 @@
 package keystore
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -47,6 +48,18 @@ func tempName(dir, base string) string {
 // existing directory, and with overwrite true an existing path that is not a
 // regular file (a symbolic link, device or pipe).
 func WriteFile(path string, data []byte, perm os.FileMode, overwrite bool) error {
+	return WriteFileContext(context.Background(), path, data, perm, overwrite)
+}
+
+// WriteFileContext is WriteFile that gives up when ctx is done (an
+// interrupt) before the point of no return: it checks ctx before starting
+// and again after the temporary file is complete, just before publishing it
+// under path. Then it removes the temporary file and returns ctx.Err(),
+// having changed nothing. Once publishing has begun, it completes.
+func WriteFileContext(ctx context.Context, path string, data []byte, perm os.FileMode, overwrite bool) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	dir := filepath.Dir(path)
 	if err := checkFolder(path, dir); err != nil {
 		return err
@@ -57,6 +70,10 @@ func WriteFile(path string, data []byte, perm os.FileMode, overwrite bool) error
 	tmp, err := writeTemp(dir, filepath.Base(path), data, perm)
 	if err != nil {
 		return pathError("cannot write", path, err)
+	}
+	if err := ctx.Err(); err != nil {
+		_ = os.Remove(tmp)
+		return err
 	}
 	if overwrite {
 		if err := os.Rename(tmp, path); err != nil {

@@ -2,6 +2,7 @@ package keystore
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -188,3 +189,32 @@ func TestCheckWritable(t *testing.T) {
 }
 
 var errAny = errors.New("any error")
+
+func TestWriteFileContextInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "client.key")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := WriteFileContext(ctx, path, []byte("new"), 0o600, false); !errors.Is(err, context.Canceled) {
+		t.Fatalf("new file: got %v, want context.Canceled", err)
+	}
+	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("an interrupted write created the file: %v", err)
+	}
+	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFileContext(ctx, path, []byte("new"), 0o600, true); !errors.Is(err, context.Canceled) {
+		t.Fatalf("replace: got %v, want context.Canceled", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "old" {
+		t.Fatalf("an interrupted write replaced the file: %q", got)
+	}
+	noTempFiles(t, dir)
+	if err := WriteFileContext(context.Background(), path, []byte("new"), 0o600, true); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "new" {
+		t.Fatalf("got %q", got)
+	}
+}
