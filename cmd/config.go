@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+
+	"github.com/caronboard/caronboard/pkg/keystore"
 )
 
 // configurable marks a flag whose value may also come from a CARONBOARD_*
@@ -49,17 +52,8 @@ func (a *App) loadConfig(cmd *cobra.Command, explicit string) error {
 	if file != "" {
 		v.SetConfigFile(file)
 		v.SetConfigType("yaml")
-		if err := v.ReadInConfig(); err != nil {
-			var pe *fs.PathError
-			missing := errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist)
-			switch {
-			case missing && !required:
-			case missing:
-				return usageErr("check --config or CARONBOARD_CONFIG", "config file %s does not exist", file)
-			default:
-				return &Error{Code: "bad_config", Message: "cannot read config file " + file + ": " + err.Error(),
-					Hint: "the config file is YAML; fix or remove it", Exit: exitUsage, Err: err}
-			}
+		if err := readConfigFile(v, file, required); err != nil {
+			return err
 		}
 	}
 	var setErr error
@@ -85,6 +79,32 @@ func (a *App) loadConfig(cmd *cobra.Command, explicit string) error {
 	}
 	a.config = v
 	return a.applyGlobals(cmd)
+}
+
+// maxConfigSize bounds the config file; a real one is a few hundred bytes.
+const maxConfigSize = 1 << 20
+
+// readConfigFile reads the YAML config file into v. It reads through
+// keystore.ReadFile, like every other input: a regular file of at most
+// maxConfigSize bytes, so that a config path naming a FIFO, a device such as
+// /dev/zero or a huge file is refused at once instead of blocking or
+// exhausting memory. A missing file is fine unless it was named explicitly.
+func readConfigFile(v *viper.Viper, file string, required bool) error {
+	data, err := keystore.ReadFile(file, maxConfigSize)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !required:
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		return usageErr("check --config or CARONBOARD_CONFIG", "config file %s does not exist", file)
+	case err != nil:
+		return &Error{Code: "bad_config", Message: "cannot use the config file: " + err.Error(),
+			Hint: "give --config (or CARONBOARD_CONFIG) the path of the YAML config file, or remove it", Exit: exitUsage, Err: err}
+	}
+	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
+		return &Error{Code: "bad_config", Message: "cannot read config file " + file + ": " + err.Error(),
+			Hint: "the config file is YAML; fix or remove it", Exit: exitUsage, Err: err}
+	}
+	return nil
 }
 
 // applyGlobals copies the resolved global flags into the App.

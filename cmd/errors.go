@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"syscall"
 
 	"github.com/caronboard/caronboard/internal/sandbox"
 	"github.com/caronboard/caronboard/pkg/csr"
@@ -87,7 +88,7 @@ var errorClasses = []errorClass{
 	{keystore.ErrInvalidFriendlyName, "invalid_alias", "choose another --name: letters, digits, spaces and common punctuation"},
 	{keystore.ErrKeyMismatch, "key_mismatch", "give the key you made the CSR with, or the certificate issued for it"},
 	{keystore.ErrMalformedBundle, "malformed_bundle", "this is not a readable ZIP; ask Freja partner support for the bundle again"},
-	{keystore.ErrUnsupportedFormat, "unsupported_format", ""},
+	{keystore.ErrUnsupportedFormat, "unsupported_format", "convert the file as the message says, then run the command again"},
 	{keystore.ErrUnsafeBundle, "unsafe_bundle", "this is not the ZIP Freja partner support sends; ask them for it again"},
 	{verify.ErrKeyMismatch, "key_mismatch", "give the key you made the CSR with, or the certificate issued for it"},
 	{verify.ErrChain, "chain", "give the CA certificates with --ca (issuing CA and root)"},
@@ -100,6 +101,11 @@ var errorClasses = []errorClass{
 	{sandbox.ErrNotLoopback, "not_loopback", "the sandbox only listens on loopback: use --addr 127.0.0.1:PORT"},
 	{fs.ErrNotExist, "file_not_found", "check the path"},
 	{fs.ErrPermission, "permission_denied", "check the file's permissions"},
+	{syscall.ENOTDIR, "bad_path", "a part of the path is a file, not a folder: check the path"},
+	{syscall.ELOOP, "bad_path", "the path runs into a loop of symbolic links: check the path"},
+	{syscall.ENAMETOOLONG, "bad_path", "the path, or a name in it, is too long: check the path"},
+	{syscall.ENOSPC, "disk_full", "free some space on the disk and run the command again"},
+	{syscall.EROFS, "read_only", "the folder is on a read-only file system: write somewhere else"},
 	{context.Canceled, "interrupted", "nothing was written; run the command again"},
 }
 
@@ -152,8 +158,15 @@ func classify(err error) *Error {
 	if errors.Is(err, context.Canceled) {
 		out.Message = "interrupted"
 	}
+	if out.Hint == "" {
+		out.Hint = genericHint
+	}
 	return out
 }
+
+// genericHint is the hint of an error nothing more specific is known about:
+// every error gets a hint line.
+const genericHint = "check the files and flags named in the message; 'caronboard help' describes each command"
 
 // subjectSummary is the one-line lead for several invalid fields.
 func subjectSummary(ve *csr.ValidationError) string {

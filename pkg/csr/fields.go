@@ -236,9 +236,10 @@ func commonChecks(name, v string) []*FieldError {
 // isControl reports C0 and C1 control characters and DEL.
 func isControl(r rune) bool { return r < 0x20 || (r >= 0x7f && r <= 0x9f) }
 
-// isBidiControl reports the Unicode bidirectional embedding, override and
-// isolate characters (U+202A–U+202E, U+2066–U+2069).
-func isBidiControl(r rune) bool { return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) }
+// isBidiControl reports the invisible characters that steer bidirectional
+// display, Unicode's Bidi_Control set: the embeddings, overrides and isolates
+// (U+202A–U+202E, U+2066–U+2069) and the marks (U+200E, U+200F, U+061C).
+func isBidiControl(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }
 
 // isSpace reports white space that is not also a control character.
 func isSpace(r rune) bool { return unicode.IsSpace(r) && !isControl(r) }
@@ -255,6 +256,7 @@ var runeNames = map[rune]string{
 	0x202a: "LEFT-TO-RIGHT EMBEDDING", 0x202b: "RIGHT-TO-LEFT EMBEDDING", 0x202c: "POP DIRECTIONAL FORMATTING",
 	0x202d: "LEFT-TO-RIGHT OVERRIDE", 0x202e: "RIGHT-TO-LEFT OVERRIDE", 0x2066: "LEFT-TO-RIGHT ISOLATE",
 	0x2067: "RIGHT-TO-LEFT ISOLATE", 0x2068: "FIRST STRONG ISOLATE", 0x2069: "POP DIRECTIONAL ISOLATE",
+	0x200e: "LEFT-TO-RIGHT MARK", 0x200f: "RIGHT-TO-LEFT MARK", 0x061c: "ARABIC LETTER MARK",
 }
 
 func runeName(r rune) string {

@@ -93,6 +93,8 @@ func TestFieldRules(t *testing.T) {
 		{name: "NUL", profile: Freja, field: "O", value: "ACME\x00AB", wantErrs: []string{"O contains a NUL character (U+0000)"}},
 		{name: "NUL in CAR code", profile: CAR, field: "orgCode", value: "BANK\x0001", wantErrs: []string{"CN contains a NUL character"}},
 		{name: "RLO", profile: Freja, field: "O", value: "ACME \u202eBA", wantErrs: []string{"O contains the invisible bidirectional control U+202E (RIGHT-TO-LEFT OVERRIDE)"}},
+		{name: "RLM", profile: Freja, field: "O", value: "ACME\u200fAB", wantErrs: []string{"O contains the invisible bidirectional control U+200F (RIGHT-TO-LEFT MARK)"}},
+		{name: "ALM", profile: Freja, field: "CN", value: "x\u061cy", wantErrs: []string{"CN contains the invisible bidirectional control U+061C (ARABIC LETTER MARK)"}},
 		{name: "isolate", profile: Freja, field: "CN", value: "x\u2067y", wantErrs: []string{"U+2067"}},
 		{name: "invalid UTF-8", profile: Freja, field: "O", value: "ACME \xc5 AB", wantErrs: []string{"O is not valid UTF-8"}},
 		{name: "latin-1 byte", profile: CAR, field: "CN", value: "\xe5", wantErrs: []string{"CN is not valid UTF-8"}},
