@@ -197,7 +197,7 @@ func printCertReport(a *App, r *verify.Report) {
 	}
 	a.Infof("\n")
 	for _, c := range r.Checks {
-		a.Infof("  %-4s  %-19s %s\n", c.Status, c.ID, c.Message)
+		a.Infof("  %s  %-19s %s\n", a.statusWord(string(c.Status)), c.ID, c.Message)
 		if c.Hint != "" && c.Status != verify.Pass {
 			a.Infof("        %-19s hint: %s\n", "", c.Hint)
 		}

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"fmt"
 	"io"
 	"os"
 
@@ -28,4 +29,15 @@ func paint(w io.Writer, getenv func(string) string, code, s string) string {
 		return s
 	}
 	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+// statusWord pads a check status ("pass", "fail", "warn", "skip") to four
+// columns and colours it, on a terminal only.
+func (a *App) statusWord(status string) string {
+	code := map[string]string{"pass": "32", "fail": "31", "warn": "33"}[status]
+	word := fmt.Sprintf("%-4s", status)
+	if code == "" {
+		return word
+	}
+	return paint(a.Out, a.Getenv, code, word)
 }

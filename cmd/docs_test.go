@@ -11,8 +11,7 @@ import (
 )
 
 // Commands whose help is owned by work in progress elsewhere, with the gap.
-var helpGaps = map[string]string{
-}
+var helpGaps = map[string]string{}
 
 // Every command a user can see explains itself: its Long help has examples
 // and its exit codes (cobra's own help and completion commands aside).

@@ -101,8 +101,8 @@ func TestInitTerminalUI(t *testing.T) {
 	s.keys("Enter")
 	s.waitFor("Create the key and CSR now?", 10*time.Second)
 	s.keys("Enter") // Yes
-	scr := s.waitFor("init exited", 60*time.Second)
-	scr = s.tmux("capture-pane", "-p", "-t", "init", "-S", "-200") // with the scrollback
+	s.waitFor("init exited", 60*time.Second)
+	scr := s.tmux("capture-pane", "-p", "-t", "init", "-S", "-200") // with the scrollback
 	if !strings.Contains(scr, "init exited 0") {
 		t.Fatalf("init failed:\n%s", scr)
 	}

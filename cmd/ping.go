@@ -262,7 +262,7 @@ func (a *App) clientCredential(opts *PingOptions, envs []*Environment) (*tls.Cer
 func printProbe(a *App, r *verify.ProbeResult) {
 	a.Infof("ping %s (%s)\n", r.Target, r.Addr)
 	for _, s := range r.Steps {
-		a.Infof("  %-4s  %-19s %8s  %s\n", s.Status, s.Name, roundDuration(s.Duration), s.Message)
+		a.Infof("  %s  %-19s %8s  %s\n", a.statusWord(string(s.Status)), s.Name, roundDuration(s.Duration), s.Message)
 	}
 	if r.Err == nil {
 		a.Infof("Connected: mutual TLS accepted (%s).\n", roundDuration(r.Elapsed))

@@ -106,7 +106,7 @@ func clientSettings(opts *TruststoreOptions, e *Environment) []clientSetting {
 		if opts.NoPassphrase {
 			java += " (no trustStorePassword: the store has none)"
 		} else {
-			java += " -Djavax.net.ssl.trustStorePassword=PASSPHRASE (without it Java loads the store empty)"
+			java += " and the javax.net.ssl.trustStorePassword property from a java @argfile (mode 0600), not the command line; without it Java loads the store empty"
 		}
 		return []clientSetting{
 			{"Java", java},
