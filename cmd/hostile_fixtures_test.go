@@ -57,22 +57,7 @@ func newHostileFixtures(t *testing.T) *hostileFixtures {
 	if err != nil {
 		t.Fatal(err)
 	}
-	subj, err := csr.NewFrejaSubject(csr.FrejaInput{Country: "SE", OrgID: "556677-8881", Org: "ACME AB"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := csr.Create(nil, key, subj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := x509.ParseCertificateRequest(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := f.sb.Sign(req, csr.Freja, hostileNow)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cert, der := signFrejaClient(t, f.sb, key, hostileNow)
 	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
 	ca := f.sb.CA
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Raw})

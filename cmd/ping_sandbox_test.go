@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -92,22 +93,7 @@ func sandboxClient(t *testing.T, sb *sandbox.Sandbox, now time.Time, dir string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	subj, err := csr.NewFrejaSubject(csr.FrejaInput{Country: "SE", OrgID: "556677-8881", Org: "ACME AB"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := csr.Create(nil, key, subj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := x509.ParseCertificateRequest(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := sb.Sign(req, csr.Freja, now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cert, _ := signFrejaClient(t, sb, key, now)
 	certPath := filepath.Join(dir, "client.pem")
 	if err := os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o644); err != nil {
 		t.Fatal(err)
@@ -127,4 +113,28 @@ func copyKey(t *testing.T, src, dir string) string {
 		t.Fatal(err)
 	}
 	return dst
+}
+
+// signFrejaClient has the sandbox CA issue a Freja-profile client certificate
+// (C=SE, organizationIdentifier=556677-8881, O=ACME AB) for key, and returns
+// it with the DER of the CSR it was issued from.
+func signFrejaClient(t *testing.T, sb *sandbox.Sandbox, key *rsa.PrivateKey, now time.Time) (*x509.Certificate, []byte) {
+	t.Helper()
+	subj, err := csr.NewFrejaSubject(csr.FrejaInput{Country: "SE", OrgID: "556677-8881", Org: "ACME AB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := csr.Create(nil, key, subj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := x509.ParseCertificateRequest(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := sb.Sign(req, csr.Freja, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cert, der
 }
