@@ -1,14 +1,14 @@
 package jws
 
 import (
-	"bytes"
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/caronboard/caronboard/pkg/keystore"
 )
 
 // Environments a trusted certificate can be tagged with. "" means the
@@ -175,42 +175,16 @@ func (s *TrustStore) Lookup(x5t, env string) (*TrustedCert, error) {
 	return c, nil
 }
 
-// ParseCertificates reads one or more certificates from PEM (any number of
-// CERTIFICATE blocks; other blocks are skipped; CRLF line ends and a UTF-8
-// byte order mark are fine) or from DER.
+// ParseCertificates reads one or more certificates from PEM or DER with
+// pkg/keystore's reader (CRLF line ends and a UTF-8 byte order mark are fine;
+// a private key or other non-certificate block is refused), and reports a
+// failure with code bad_certificate.
 func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if bytes.Contains(data, []byte("-----BEGIN")) {
-		var out []*x509.Certificate
-		rest := data
-		for {
-			var block *pem.Block
-			block, rest = pem.Decode(rest)
-			if block == nil {
-				break
-			}
-			if block.Type != "CERTIFICATE" {
-				continue
-			}
-			c, err := x509.ParseCertificate(block.Bytes)
-			if err != nil {
-				return nil, newErr(CodeBadCertificate, "give the certificate as PEM or DER", err,
-					"certificate %d cannot be read: %v", len(out)+1, err)
-			}
-			out = append(out, c)
-		}
-		if len(out) == 0 {
-			return nil, newErr(CodeBadCertificate, "give the certificate as PEM (BEGIN CERTIFICATE) or DER", nil,
-				"no CERTIFICATE block found in the PEM data")
-		}
-		return out, nil
-	}
-	c, err := x509.ParseCertificate(data)
+	certs, err := keystore.ParseCertificates(data)
 	if err != nil {
-		return nil, newErr(CodeBadCertificate, "give the certificate as PEM (BEGIN CERTIFICATE) or DER", err,
-			"the data is neither a PEM nor a DER certificate")
+		return nil, newErr(CodeBadCertificate, "give the signing certificate as PEM (BEGIN CERTIFICATE) or DER", err, "%v", err)
 	}
-	return []*x509.Certificate{c}, nil
+	return certs, nil
 }
 
 // SubjectString prints a certificate's subject in its own RDN order,

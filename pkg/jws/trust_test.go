@@ -30,7 +30,7 @@ func TestParseCertificates(t *testing.T) {
 		{"CRLF", crlf, 2, ""},
 		{"BOM", append([]byte("\xef\xbb\xbf"), pki.Signer.PEM()...), 1, ""},
 		{"text around PEM", append([]byte("subject=...\n"), pki.Signer.PEM()...), 1, ""},
-		{"other blocks skipped", withKey, 1, ""},
+		{"key block beside the certificate refused", withKey, 0, CodeBadCertificate},
 		{"DER", pki.Signer.Cert.Raw, 1, ""},
 		{"garbage", []byte("hello"), 0, CodeBadCertificate},
 		{"PEM without certificate", []byte("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"), 0, CodeBadCertificate},
