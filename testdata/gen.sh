@@ -20,5 +20,6 @@ done
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out rsa1024-pkcs8.pem 2>/dev/null
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec-p256.pem
 openssl genpkey -algorithm ED25519 -out ed25519.pem
+../gen-pkcs8.sh
 chmod 0600 *.pem *.der
 echo "regenerated $(ls | wc -l) files in testdata/keys"

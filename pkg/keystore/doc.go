@@ -10,18 +10,30 @@
 // keeping the first to finish.
 //
 // EncodePrivateKey writes PKCS#8 PEM: "ENCRYPTED PRIVATE KEY" (PBES2 with
-// PBKDF2-HMAC-SHA256 and AES-256-CBC, via go.step.sm/crypto/pemutil) when a
-// passphrase is given, a plain "PRIVATE KEY" otherwise. OpenSSL 1.1 and 3,
-// Java, Python, Node.js and Go read both.
+// PBKDF2-HMAC-SHA256, 600 000 iterations, and AES-256-CBC) when a passphrase
+// is given, a plain "PRIVATE KEY" otherwise. OpenSSL 1.1 and 3, Java, Python,
+// Node.js and Go read both.
 //
 // ParsePrivateKey reads every form an integrator may bring, PEM or DER:
-// PKCS#1, PKCS#8, encrypted PKCS#8 (OpenSSL 3 genrsa -aes256, pkcs8 -topk8,
-// with AES or 3DES and an HMAC-SHA1 or HMAC-SHA256 PRF) and legacy encrypted
-// PEM ("Proc-Type: 4,ENCRYPTED", OpenSSL 1.1 genrsa -aes256). It tolerates
-// byte order marks, CRLF line endings, surrounding text and certificates in
-// the same file. It refuses keys that are not RSA, are smaller than 2048 bits
-// or fail validation, and says so in plain words: every error wraps one of the
-// Err* sentinels, for errors.Is, and no error carries ASN.1 parser jargon.
+// PKCS#1, PKCS#8, encrypted PKCS#8 and legacy encrypted PEM ("Proc-Type:
+// 4,ENCRYPTED", OpenSSL 1.1 genrsa -aes256). Encrypted PKCS#8 may use PBES2
+// with PBKDF2 (HMAC-SHA1, -SHA224, -SHA256, -SHA384, -SHA512) or scrypt and
+// AES-128/192/256-CBC, 3DES or DES (OpenSSL 3 genrsa -aes256 and pkcs8
+// -topk8 -v2 or -scrypt), or PBES1 pbeWithSHAAnd3-KeyTripleDES-CBC or
+// pbeWithSHAAnd2-KeyTripleDES-CBC (OpenSSL 1.0 pkcs8 -topk8, Java). All of it
+// is decrypted with the standard library (crypto/pbkdf2, crypto/aes,
+// crypto/des, crypto/cipher, crypto/x509 for legacy PEM),
+// golang.org/x/crypto/scrypt and the PKCS#12 key derivation this package has
+// for PKCS#12 files. RC2, RC4 and PKCS#5 v1.5 (MD5-DES and the like) are
+// refused with an OpenSSL 3 command that converts the key. The cost of the key
+// derivation (PBKDF2 iterations, scrypt N, r and p) is bounded and checked
+// before the passphrase is asked for, so a crafted file cannot make us spin.
+//
+// ParsePrivateKey tolerates byte order marks, CRLF line endings, surrounding
+// text and certificates in the same file. It refuses keys that are not RSA,
+// are smaller than 2048 bits or fail validation, and says so in plain words:
+// every error wraps one of the Err* sentinels, for errors.Is, and no error
+// carries ASN.1 parser jargon (the parser's error is kept as a wrapped cause).
 // It never prompts: an encrypted key's passphrase comes from a PassphraseFunc
 // the caller supplies and that is called only when needed.
 //

@@ -35,9 +35,10 @@ type KeyInfo struct {
 	Bits      int
 }
 
-// maxIterations caps the PBKDF2 iteration count of keys we decrypt, so that a
-// crafted file cannot make us spin for hours. OpenSSL writes 2048, this
-// package 600 000; nobody uses more than a few million.
+// maxIterations caps the PBKDF2 (and PKCS#12 KDF) iteration count of keys we
+// decrypt, so that a crafted file cannot make us spin for hours. OpenSSL
+// writes 2048, this package 600 000; nobody uses more than a few million.
+// scrypt's parameters are bounded by defaultLimits (pkcs8_schemes.go).
 const maxIterations = 10_000_000
 
 // ParsePrivateKey reads one RSA private key from data.
@@ -47,11 +48,18 @@ const maxIterations = 10_000_000
 // other blocks (certificates, as in a combined cert+key file or the output of
 // openssl pkcs12 -nodes) around the single private key block. Forms read:
 // PKCS#1 ("RSA PRIVATE KEY"), PKCS#8 ("PRIVATE KEY"), encrypted PKCS#8
-// ("ENCRYPTED PRIVATE KEY": PBES2 with PBKDF2-HMAC-SHA1 or -SHA256 and
-// AES-128/192/256-CBC, 3DES or DES, as OpenSSL 3 genrsa -aes256 and
-// pkcs8 -topk8 write), legacy encrypted PEM ("Proc-Type: 4,ENCRYPTED", as
+// ("ENCRYPTED PRIVATE KEY": PBES2 with PBKDF2-HMAC-SHA1, -SHA224, -SHA256,
+// -SHA384 or -SHA512, or scrypt, and AES-128/192/256-CBC, 3DES or DES, as
+// OpenSSL 3 genrsa -aes256 and pkcs8 -topk8 write; PBES1
+// pbeWithSHAAnd3-KeyTripleDES-CBC and pbeWithSHAAnd2-KeyTripleDES-CBC, as
+// OpenSSL 1.0 pkcs8 -topk8 and Java write), legacy encrypted PEM ("Proc-Type: 4,ENCRYPTED", as
 // OpenSSL 1.1 genrsa -aes256 and rsa -traditional -aes256 write), and DER
 // PKCS#8 (plain or encrypted) and PKCS#1.
+//
+// RC2, RC4 and PKCS#5 v1.5 (MD5-DES and the like) encryption is refused with
+// ErrUnsupportedFormat and a conversion command as the error's Hint(). The
+// cost of the key derivation is bounded (PBKDF2 iterations, scrypt N, r and
+// p) and checked before pass is called.
 //
 // pass is called at most once, only for an encrypted key. The key is checked
 // for consistency (rsa.PrivateKey.Validate) and must have at least
@@ -60,9 +68,10 @@ const maxIterations = 10_000_000
 // Errors wrap ErrPassphraseRequired, ErrWrongPassphrase, ErrNotRSA (through
 // *UnsupportedKeyError), ErrNoPrivateKey, ErrMultipleKeys, ErrMalformedKey,
 // ErrUnsupportedFormat or ErrKeySize (through *KeySizeError), or the error of
-// pass.
+// pass. Errors about encrypted keys also wrap their cause (the ASN.1 or
+// crypto/x509 error) where there is one, and have a Hint() string method.
 func ParsePrivateKey(data []byte, pass PassphraseFunc) (*rsa.PrivateKey, KeyInfo, error) {
-	p := &keyParser{pass: pass, maxIter: maxIterations}
+	p := &keyParser{pass: pass, limits: defaultLimits}
 	return p.parse(data)
 }
 
@@ -83,9 +92,9 @@ func IsEncrypted(data []byte) bool {
 
 // keyParser holds the state of one ParsePrivateKey call.
 type keyParser struct {
-	pass    PassphraseFunc
-	maxIter int
-	info    KeyInfo
+	pass   PassphraseFunc
+	limits kdfLimits
+	info   KeyInfo
 }
 
 func (p *keyParser) parse(data []byte) (*rsa.PrivateKey, KeyInfo, error) {
