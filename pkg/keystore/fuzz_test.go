@@ -9,7 +9,8 @@ import (
 
 // FuzzParsePrivateKey checks that no input makes ParsePrivateKey panic or
 // break its contract, with and without a passphrase. The seed corpus is every
-// key fixture (all forms, encrypted and not) plus a few edge cases.
+// key fixture (all forms, every encryption scheme, encrypted and not, in PEM
+// and DER) plus a few edge cases.
 func FuzzParsePrivateKey(f *testing.F) {
 	entries, err := os.ReadDir(fixtureDir)
 	if err != nil {
@@ -23,6 +24,17 @@ func FuzzParsePrivateKey(f *testing.F) {
 	f.Add(bomCRLF(fixture(f, "rsa2048-enc-legacy.pem")))
 	f.Add(pemBody(f, fixture(f, "rsa2048-enc-pkcs8.pem")))
 	f.Add([]byte("-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n"))
+	// Every encryption scheme as DER too (the PEM fixtures are read above),
+	// and key derivations just above and far above the limits.
+	for _, name := range []string{"rsa2048-enc-pbes1-3des.pem", "rsa2048-enc-pbes1-2des.pem", "rsa2048-enc-scrypt.pem",
+		"rsa2048-enc-sha512-aes128.pem", "rsa2048-enc-des3.pem", "rsa2048-enc-rc2.pem", "rsa2048-enc-pbes1-md5-des.pem"} {
+		f.Add(pemBody(f, fixture(f, name)))
+	}
+	salt := make([]byte, 8)
+	f.Add(pbes2Key(f, oidScrypt, scryptParams{Salt: salt, N: 2048, R: 8, P: 1}))
+	f.Add(pbes2Key(f, oidScrypt, scryptParams{Salt: salt, N: 1 << 30, R: 1 << 20, P: 1 << 20}))
+	f.Add(pbes2Key(f, oidPBKDF2, pbkdf2Params{Salt: salt, Iterations: 4097}))
+	f.Add(encryptedKey(f, append(oidPKCS12PBE[:7:7], 3), pbeParams{Salt: salt, Iterations: 1 << 30}))
 	f.Add([]byte{})
 	pw := fixturePassphrase(f)
 

@@ -83,6 +83,7 @@ func TestWeReadOpenSSLKeys(t *testing.T) {
 	// conversions of the first.
 	mustOpenSSL(t, "genrsa", "-aes256", "-passout", "file:"+passFile, "-out", path("genrsa-aes256.pem"), "2048")
 	mustOpenSSL(t, "genrsa", "-traditional", "-aes256", "-passout", "file:"+passFile, "-out", path("genrsa-traditional-aes256.pem"), "2048")
+	mustOpenSSL(t, "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-aes-128-cbc", "-pass", "file:"+passFile, "-out", path("genpkey-aes128.pem"))
 	src := []string{"-in", path("genrsa-aes256.pem"), "-passin", "file:" + passFile}
 	conversions := [][]string{
 		{"pkey", "-out", path("pkcs8.pem")},
@@ -95,8 +96,17 @@ func TestWeReadOpenSSLKeys(t *testing.T) {
 		{"rsa", "-traditional", "-des3", "-passout", "file:" + outFile, "-out", path("legacy-des3.pem")},
 		{"rsa", "-traditional", "-aes128", "-passout", "file:" + outFile, "-out", path("legacy-aes128.pem")},
 		{"pkcs8", "-topk8", "-v2", "aes-256-cbc", "-v2prf", "hmacWithSHA512", "-passout", "file:" + outFile, "-out", path("pkcs8-sha512.pem")},
+		{"pkcs8", "-topk8", "-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA224", "-passout", "file:" + outFile, "-out", path("pkcs8-sha224.pem")},
+		{"pkcs8", "-topk8", "-v2", "aes-192-cbc", "-v2prf", "hmacWithSHA384", "-passout", "file:" + outFile, "-out", path("pkcs8-sha384.pem")},
+		{"pkcs8", "-topk8", "-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA512", "-passout", "file:" + outFile, "-out", path("pkcs8-aes128-sha512.pem")},
+		{"pkcs8", "-topk8", "-v2", "des3", "-v2prf", "hmacWithSHA1", "-passout", "file:" + outFile, "-out", path("pkcs8-3des-sha1.pem")},
 		{"pkcs8", "-topk8", "-v1", "PBE-SHA1-3DES", "-passout", "file:" + outFile, "-out", path("pkcs8-pbes1.pem")},
+		{"pkcs8", "-topk8", "-v1", "PBE-SHA1-3DES", "-passout", "file:" + outFile, "-outform", "DER", "-out", path("pkcs8-pbes1.der")},
+		{"pkcs8", "-topk8", "-v1", "PBE-SHA1-2DES", "-passout", "file:" + outFile, "-out", path("pkcs8-pbes1-2des.pem")},
 		{"pkcs8", "-topk8", "-scrypt", "-passout", "file:" + outFile, "-out", path("pkcs8-scrypt.pem")},
+		{"pkcs8", "-topk8", "-scrypt", "-v2", "aes-128-cbc", "-scrypt_N", "1024", "-scrypt_r", "8", "-scrypt_p", "2", "-passout", "file:" + outFile, "-out", path("pkcs8-scrypt-aes128.pem")},
+		{"pkcs8", "-topk8", "-v2", "des-cbc", "-provider", "legacy", "-provider", "default", "-passout", "file:" + outFile, "-out", path("pkcs8-des.pem")},
+		{"rsa", "-traditional", "-aes256", "-passout", "file:" + outFile, "-out", path("legacy-aes256.pem")},
 	}
 	for _, args := range conversions {
 		// openssl COMMAND -in SRC -passin … OPTIONS
@@ -119,6 +129,7 @@ func TestWeReadOpenSSLKeys(t *testing.T) {
 	}{
 		{"genrsa-aes256.pem", FormatEncryptedPKCS8, true, nil},
 		{"genrsa-traditional-aes256.pem", FormatLegacyEncrypted, true, nil},
+		{"genpkey-aes128.pem", FormatEncryptedPKCS8, true, nil},
 		{"pkcs8.pem", FormatPKCS8, false, nil},
 		{"pkcs1.pem", FormatPKCS1, false, nil},
 		{"pkcs8.der", FormatPKCS8DER, false, nil},
@@ -133,9 +144,18 @@ func TestWeReadOpenSSLKeys(t *testing.T) {
 		{"cert.pem", "", false, ErrNoPrivateKey},
 		{"rsa512.pem", "", false, ErrKeySize},
 		{"rsa512.der", "", false, ErrKeySize},
-		{"pkcs8-sha512.pem", FormatEncryptedPKCS8, true, ErrUnsupportedFormat},
-		{"pkcs8-pbes1.pem", FormatEncryptedPKCS8, true, ErrUnsupportedFormat},
-		{"pkcs8-scrypt.pem", FormatEncryptedPKCS8, true, ErrUnsupportedFormat},
+		{"pkcs8-sha512.pem", FormatEncryptedPKCS8, true, nil},
+		{"pkcs8-sha224.pem", FormatEncryptedPKCS8, true, nil},
+		{"pkcs8-sha384.pem", FormatEncryptedPKCS8, true, nil},
+		{"pkcs8-aes128-sha512.pem", FormatEncryptedPKCS8, true, nil},
+		{"pkcs8-3des-sha1.pem", FormatEncryptedPKCS8, true, nil},
+		{"pkcs8-pbes1.pem", FormatEncryptedPKCS8, true, nil},
+		{"pkcs8-pbes1.der", FormatEncryptedPKCS8DER, true, nil},
+		{"pkcs8-pbes1-2des.pem", FormatEncryptedPKCS8, true, nil},
+		{"pkcs8-scrypt.pem", FormatEncryptedPKCS8, true, nil},
+		{"pkcs8-scrypt-aes128.pem", FormatEncryptedPKCS8, true, nil},
+		{"pkcs8-des.pem", FormatEncryptedPKCS8, true, nil},
+		{"legacy-aes256.pem", FormatLegacyEncrypted, true, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -157,13 +177,90 @@ func TestWeReadOpenSSLKeys(t *testing.T) {
 			if info.Format != tt.format || info.Encrypted != tt.encrypted || info.Bits != 2048 {
 				t.Errorf("info = %+v", info)
 			}
-			args := []string{"rsa", "-in", path(tt.file), "-passin", "file:" + passFile, "-modulus", "-noout"}
+			// The legacy provider for DES-CBC; harmless for the others.
+			args := []string{"rsa", "-in", path(tt.file), "-passin", "file:" + passFile, "-modulus", "-noout", "-provider", "legacy", "-provider", "default"}
 			if strings.HasSuffix(tt.file, ".der") {
 				args = append(args, "-inform", "DER")
 			}
 			modulus := strings.TrimSpace(mustOpenSSL(t, args...))
 			if want := fmt.Sprintf("Modulus=%X", key.N); modulus != want {
 				t.Errorf("modulus differs from openssl's:\nours    %.40s…\nopenssl %.40s…", want, modulus)
+			}
+		})
+	}
+}
+
+// TestOpenSSLConvertsRefusedKeys makes keys with the schemes we refuse (RC2,
+// MD5-DES, SHA1-RC2) with openssl, checks the refusal's hint, runs the
+// command of the hint exactly as printed (OLD and NEW replaced by paths, the
+// passphrases given as files because there is no terminal) and reads the
+// result.
+func TestOpenSSLConvertsRefusedKeys(t *testing.T) {
+	requireOpenSSL(t)
+	dir := t.TempDir()
+	pw := []byte("openssl-made")
+	passFile := writeTestFile(t, dir, "pass.txt", append(pw, '\n'))
+	outFile := writeTestFile(t, dir, "passout.txt", append(pw, '\n'))
+	path := func(name string) string { return filepath.Join(dir, name) }
+	mustOpenSSL(t, "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", path("plain.pem"))
+	legacy := []string{"-provider", "legacy", "-provider", "default"}
+	schemes := map[string][]string{
+		"rc2.pem":       {"-v2", "rc2-cbc"},
+		"md5-des.pem":   {"-v1", "PBE-MD5-DES"},
+		"sha1-rc2.pem":  {"-v1", "PBE-SHA1-RC2-40"},
+		"sha1-des.pem":  {"-v1", "PBE-SHA1-DES"},
+		"sha1-rc4.pem":  {"-v1", "PBE-SHA1-RC4-128"},
+		"legacy-bf.pem": nil, // legacy PEM with Blowfish, made below
+	}
+	for name, args := range schemes {
+		if args == nil {
+			continue
+		}
+		cmd := append([]string{"pkcs8", "-topk8", "-in", path("plain.pem"), "-passout", "file:" + passFile, "-out", path(name)}, args...)
+		mustOpenSSL(t, append(cmd, legacy...)...)
+	}
+	mustOpenSSL(t, append([]string{"rsa", "-traditional", "-bf", "-in", path("plain.pem"), "-passout", "file:" + passFile, "-out", path("legacy-bf.pem")}, legacy...)...)
+
+	for name := range schemes {
+		t.Run(name, func(t *testing.T) {
+			data, err := ReadFile(path(name), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = ParsePrivateKey(data, staticPass(pw, nil))
+			if !errors.Is(err, ErrUnsupportedFormat) {
+				t.Fatalf("got %v, want ErrUnsupportedFormat", err)
+			}
+			hint := hintOf(err)
+			command, ok := strings.CutPrefix(hint, "convert a copy with: ")
+			if !ok {
+				t.Fatalf("hint %q gives no command", hint)
+			}
+			words := strings.Fields(command)
+			if words[0] != "openssl" {
+				t.Fatalf("hint command %q", command)
+			}
+			out := path("new-" + name)
+			for i, w := range words {
+				switch w {
+				case "OLD":
+					words[i] = path(name)
+				case "NEW":
+					words[i] = out
+				}
+			}
+			mustOpenSSL(t, append(words[1:], "-passin", "file:"+passFile, "-passout", "file:"+outFile)...)
+			converted, err := ReadFile(out, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			key, info, err := ParsePrivateKey(converted, staticPass(pw, nil))
+			if err != nil {
+				t.Fatalf("reading the converted key: %v", err)
+			}
+			modulus := strings.TrimSpace(mustOpenSSL(t, "rsa", "-in", path("plain.pem"), "-modulus", "-noout"))
+			if want := fmt.Sprintf("Modulus=%X", key.N); modulus != want || info.Format != FormatEncryptedPKCS8 {
+				t.Errorf("converted key differs from the original (format %s)", info.Format)
 			}
 		})
 	}
