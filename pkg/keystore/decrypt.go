@@ -58,7 +58,6 @@ type pbes2Cipher struct {
 	name      string
 	keySize   int
 	blockSize int
-	// newCipher is nil for a cipher that is recognised but refused.
 	newCipher func(key []byte) (cipher.Block, error)
 }
 
@@ -70,8 +69,10 @@ var pbes2Ciphers = []pbes2Cipher{
 	// Single DES: weak, but read so that old keys can be opened; it was
 	// read before pemutil was replaced.
 	{asn1.ObjectIdentifier{1, 3, 14, 3, 2, 7}, "DES-CBC", 8, 8, des.NewCipher},
-	{asn1.ObjectIdentifier{1, 2, 840, 113549, 3, 2}, "RC2-CBC", 0, 8, nil},
 }
+
+// oidRC2CBC is RC2-CBC (RFC 8018 B.2.3), recognised to be refused by name.
+var oidRC2CBC = asn1.ObjectIdentifier{1, 2, 840, 113549, 3, 2}
 
 // legacyCiphers are the DEK-Info modes crypto/x509 decrypts.
 var legacyCiphers = []string{"DES-CBC", "DES-EDE3-CBC", "AES-128-CBC", "AES-192-CBC", "AES-256-CBC"}

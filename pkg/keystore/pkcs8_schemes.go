@@ -139,12 +139,12 @@ func (p *keyParser) planPBES2(params []byte) (*pkcs8Plan, error) {
 	if rest, err := asn1.Unmarshal(params, &pb); err != nil || len(rest) != 0 {
 		return nil, damagedKey(err)
 	}
+	if pb.Scheme.Algorithm.Equal(oidRC2CBC) {
+		return nil, unsupportedScheme("the key is encrypted with RC2-CBC, a weak cipher that is not supported")
+	}
 	c, ok := findCipher(pb.Scheme.Algorithm)
 	if !ok {
 		return nil, unsupportedScheme("the key is encrypted with a cipher (OID %s) that is not supported", pb.Scheme.Algorithm)
-	}
-	if c.newCipher == nil {
-		return nil, unsupportedScheme("the key is encrypted with %s, a weak cipher that is not supported", c.name)
 	}
 	var iv []byte
 	if rest, err := asn1.Unmarshal(pb.Scheme.Parameters.FullBytes, &iv); err != nil || len(rest) != 0 || len(iv) != c.blockSize {
