@@ -86,7 +86,7 @@ func parsePKCS8(der []byte) (*rsa.PrivateKey, error) {
 	}
 	key, err := x509.ParsePKCS8PrivateKey(der)
 	if err != nil {
-		return nil, newError(ErrMalformedKey, "the RSA key inside the PKCS#8 structure is damaged or truncated")
+		return nil, keyErr(ErrMalformedKey, err, damagedHint, "the RSA key inside the PKCS#8 structure is damaged or truncated")
 	}
 	rsaKey, ok := key.(*rsa.PrivateKey)
 	if !ok {
@@ -102,7 +102,7 @@ func parsePKCS1(der []byte) (*rsa.PrivateKey, error) {
 	}
 	key, err := x509.ParsePKCS1PrivateKey(der)
 	if err != nil {
-		return nil, newError(ErrMalformedKey, "the PKCS#1 RSA private key is damaged or truncated")
+		return nil, keyErr(ErrMalformedKey, err, damagedHint, "the PKCS#1 RSA private key is damaged or truncated")
 	}
 	return checkRSA(key)
 }
@@ -127,7 +127,7 @@ func checkRSA(key *rsa.PrivateKey) (*rsa.PrivateKey, error) {
 		return nil, &KeySizeError{Bits: bits}
 	}
 	if err := key.Validate(); err != nil {
-		return nil, newError(ErrMalformedKey, "the RSA private key is inconsistent (its numbers do not fit together), so it is damaged")
+		return nil, keyErr(ErrMalformedKey, err, damagedHint, "the RSA private key is inconsistent (its numbers do not fit together), so it is damaged")
 	}
 	return key, nil
 }

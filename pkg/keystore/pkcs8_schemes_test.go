@@ -1,6 +1,8 @@
 package keystore
 
 import (
+	"bytes"
+	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/pem"
@@ -236,4 +238,38 @@ func TestPKCS12Passphrase(t *testing.T) {
 			t.Errorf("%q: got %q, want %q", in, got, want)
 		}
 	}
+}
+
+// TestKeyErrorsKeepCause: a damaged key's error wraps the crypto/x509 error
+// as well as the sentinel, and has a hint; the message stays plain.
+func TestKeyErrorsKeepCause(t *testing.T) {
+	pw := fixturePassphrase(t)
+	for name, data := range map[string][]byte{
+		"pkcs1":      []byte("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"),
+		"legacy pem": bytes.Replace(fixture(t, "rsa2048-enc-legacy.pem"), []byte("DEK-Info: AES-256-CBC,"), []byte("DEK-Info: AES-256-CBC,zz"), 1),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := ParsePrivateKey(data, staticPass(pw, nil))
+			var he *hintError
+			if !errors.As(err, &he) || he.cause == nil || !errors.Is(err, ErrMalformedKey) || !errors.Is(err, he.cause) {
+				t.Fatalf("got %v (%T), want ErrMalformedKey with a cause", err, err)
+			}
+			if he.Hint() == "" {
+				t.Error("no hint")
+			}
+			checkPlainMessage(t, err)
+		})
+	}
+	// Legacy PEM with a wrong passphrase keeps crypto/x509's error when the
+	// padding told (1 in 256 wrong passphrases leaves valid-looking padding).
+	for i := range 20 {
+		_, _, err := ParsePrivateKey(fixture(t, "rsa2048-enc-legacy.pem"), staticPass([]byte("wrong"+itoa(i)), nil))
+		if !errors.Is(err, ErrWrongPassphrase) {
+			t.Fatalf("got %v", err)
+		}
+		if errors.Is(err, x509.IncorrectPasswordError) {
+			return
+		}
+	}
+	t.Error("no wrong-passphrase error wraps x509.IncorrectPasswordError")
 }
