@@ -41,8 +41,9 @@ var (
 
 	// ErrUnsupportedFormat means the data is a known key container or
 	// encryption scheme this package does not read (OpenSSH keys, PKCS#12
-	// files, PBES1 encryption, uncommon ciphers or PRFs); the message says
-	// how to convert it with openssl or ssh-keygen.
+	// files, RC2, RC4 or PKCS#5 v1.5 encryption, uncommon ciphers or PRFs, a
+	// key derivation above the cost limits); the message or the error's
+	// Hint() says how to convert it with openssl or ssh-keygen.
 	ErrUnsupportedFormat = errors.New("unsupported private key format")
 
 	// ErrExists means the output file already exists and overwriting was not
