@@ -51,9 +51,7 @@ func FuzzParsePrivateKey(f *testing.F) {
 		checkResult(t, key, info, err)
 
 		calls := 0
-		// The iteration cap is lowered from the production 10 million so that a
-		// mutated iteration count cannot stall the fuzzer; the OpenSSL
-		// fixtures use 2048.
+		// The KDF limits are lowered from the production ones (fuzzLimits).
 		p := &keyParser{pass: staticPass(pw, &calls), limits: fuzzLimits}
 		key, info, err = p.parse(data)
 		checkResult(t, key, info, err)

@@ -52,9 +52,10 @@ const maxIterations = 10_000_000
 // -SHA384 or -SHA512, or scrypt, and AES-128/192/256-CBC, 3DES or DES, as
 // OpenSSL 3 genrsa -aes256 and pkcs8 -topk8 write; PBES1
 // pbeWithSHAAnd3-KeyTripleDES-CBC and pbeWithSHAAnd2-KeyTripleDES-CBC, as
-// OpenSSL 1.0 pkcs8 -topk8 and Java write), legacy encrypted PEM ("Proc-Type: 4,ENCRYPTED", as
-// OpenSSL 1.1 genrsa -aes256 and rsa -traditional -aes256 write), and DER
-// PKCS#8 (plain or encrypted) and PKCS#1.
+// OpenSSL 1.0 pkcs8 -topk8 and Java write), legacy encrypted PEM
+// ("Proc-Type: 4,ENCRYPTED", as OpenSSL 1.1 genrsa -aes256 and
+// rsa -traditional -aes256 write), and DER PKCS#8 (plain or encrypted) and
+// PKCS#1.
 //
 // RC2, RC4 and PKCS#5 v1.5 (MD5-DES and the like) encryption is refused with
 // ErrUnsupportedFormat and a conversion command as the error's Hint(). The
