@@ -70,7 +70,7 @@ func (a *App) checklistContext(opts *ChecklistOptions, folder *checklist.Folder)
 	if rec != nil {
 		c.ping = rec
 		in.Ping = &checklist.Ping{OK: rec.OK, Code: rec.Code, Message: rec.Message, Hint: rec.Hint,
-			Time: rec.Time, Addr: rec.Addr, SourceIP: rec.SourceIP}
+			Time: rec.Time, Addr: rec.Addr, SourceIP: rec.SourceIP, Proxy: rec.Proxy}
 	}
 	if profile == csr.CAR && !sandbox {
 		in.Outgoing = findOutgoing(env)

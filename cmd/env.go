@@ -32,6 +32,8 @@ type Environment struct {
 	P12  string `mapstructure:"p12" json:"-"`
 	Cert string `mapstructure:"cert" json:"-"`
 	Key  string `mapstructure:"key" json:"-"`
+	// Proxy is the environment's proxy URL (or "none"), from the config file.
+	Proxy string `mapstructure:"proxy" json:"proxy,omitempty"`
 }
 
 // EnvRequest is the HTTP request ping sends over an established connection.

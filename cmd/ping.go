@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/caronboard/caronboard/pkg/keystore"
+	"github.com/caronboard/caronboard/pkg/netproxy"
 	"github.com/caronboard/caronboard/pkg/verify"
 )
 
@@ -25,7 +26,19 @@ type PingOptions struct {
 	Timeout        time.Duration
 	PassphraseFile string
 	SandboxDir     string
+
+	// Proxy settings: --proxy URL|none, --no-proxy, --proxy-user with the
+	// password from --proxy-password-file or CARONBOARD_PROXY_PASSWORD.
+	Proxy             string
+	NoProxy           bool
+	ProxyUser         string
+	ProxyPasswordFile string
+	// IPv4 and IPv6 force an address family.
+	IPv4, IPv6 bool
 }
+
+// envProxyPassword holds the proxy user's password (never a flag).
+const envProxyPassword = "CARONBOARD_PROXY_PASSWORD"
 
 // NewPingCmd proves mTLS connectivity to an environment and diagnoses failures.
 func NewPingCmd(a *App, runF func(*PingOptions) error) *cobra.Command {
@@ -35,9 +48,14 @@ func NewPingCmd(a *App, runF func(*PingOptions) error) *cobra.Command {
 		Short: "Prove mutual TLS to an environment works, and say why when it does not",
 		Long: `Connect to an environment step by step and report each step with its duration:
 
-  resolve             the host's addresses
-  tcp                 the connection, and the local source address: the IP address the
-                      CAR allow-list needs
+  resolve             the host's addresses, IPv4 and IPv6 (--ipv4 or --ipv6 forces one)
+  proxy               with a proxy: which one and why (--proxy, HTTPS_PROXY or ALL_PROXY,
+                      the config file; or bypassed by NO_PROXY), its address and its
+                      answer to CONNECT. The API then sees the proxy's outgoing address:
+                      that address, not this computer's, goes on the CAR allow-list
+  tcp                 without a proxy: the connection (Go's dialer races IPv6 and IPv4,
+                      the address used is shown), and the local source address: the IP
+                      address the CAR allow-list needs
   tls                 TLS 1.2 or later, the cipher suite, and the server's chain verified
                       against the environment's CA only (never the system's roots)
   client_certificate  whether the server asked for a client certificate, the CA names it
@@ -50,7 +68,17 @@ func NewPingCmd(a *App, runF func(*PingOptions) error) *cobra.Command {
 Failures have stable codes (JSON error.code) and a hint: dns, tcp_refused, tcp_timeout
 (often: the source address is not allow-listed), tls_timeout, tls_protocol,
 server_untrusted (wrong --ca or wrong environment), client_cert_missing,
-client_cert_rejected (with the server's alert), client_cert_expired, http.
+client_cert_rejected (with the server's alert), client_cert_expired, http,
+proxy_refused, proxy_timeout, proxy_auth_required (give --proxy-user), proxy_denied
+(the proxy's policy blocks the host or port), proxy_protocol (not an HTTP proxy).
+
+Proxies: --proxy URL (http:// for CONNECT, or socks5://) wins over HTTPS_PROXY/https_proxy,
+then ALL_PROXY/all_proxy, then the config file's environments.NAME.proxy and proxy;
+NO_PROXY/no_proxy lists hosts reached directly (Go's golang.org/x/net/http/httpproxy
+rules; loopback addresses are proxied only by --proxy or the config file). --proxy none
+or --no-proxy connects directly. Never put user:password in the URL (it shows in ps and
+shell history): give --proxy-user NAME, and the password with --proxy-password-file,
+CARONBOARD_PROXY_PASSWORD or at the prompt.
 
 Environments: api, stage and ci (E-faktura CAR: pass the CAR CA root you received with
 --ca or set it in the config file), freja-test and freja-prod (their server roots are
@@ -65,6 +93,8 @@ Examples:
   caronboard ping --env stage --p12 client.p12 --ca ca.cer
   caronboard ping --env freja-test --cert rp.cer --key rp.key
   caronboard ping --all -o json
+  caronboard ping --env stage --p12 client.p12 --proxy http://proxy.bank.example:3128
+  CARONBOARD_PROXY_PASSWORD=… caronboard ping --env api --proxy-user svc-einvoice
 
 Exit codes: 0 connected and accepted, 1 a probe failed, 2 usage error.`,
 		Args: noArgs,
@@ -90,6 +120,14 @@ Exit codes: 0 connected and accepted, 1 a probe failed, 2 usage error.`,
 	f.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "time allowed for the whole probe")
 	f.StringVar(&opts.PassphraseFile, "passphrase-file", "", "passphrase of --p12 or --key (- for stdin)")
 	f.StringVar(&opts.SandboxDir, "sandbox-dir", "", "sandbox folder, for --env sandbox (default: caronboard/sandbox in the user config folder)")
+	f.StringVar(&opts.Proxy, "proxy", "", "connect through this proxy (http://HOST:PORT or socks5://HOST:PORT), or none")
+	f.BoolVar(&opts.NoProxy, "no-proxy", false, "connect directly, whatever HTTPS_PROXY or the config file say")
+	f.StringVar(&opts.ProxyUser, "proxy-user", "", "proxy user name (password from --proxy-password-file, "+envProxyPassword+" or a prompt)")
+	f.StringVar(&opts.ProxyPasswordFile, "proxy-password-file", "", "file holding the proxy user's password (- for stdin)")
+	f.BoolVar(&opts.IPv4, "ipv4", false, "connect over IPv4 only")
+	f.BoolVar(&opts.IPv6, "ipv6", false, "connect over IPv6 only")
+	c.MarkFlagsMutuallyExclusive("proxy", "no-proxy")
+	c.MarkFlagsMutuallyExclusive("ipv4", "ipv6")
 	markConfigurable(f, "timeout")
 	_ = c.RegisterFlagCompletionFunc("env", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		envs, err := a.environments()
@@ -113,6 +151,17 @@ func (o *PingOptions) validate() error {
 		return usageErr("--addr and --server-name apply to one environment: use them with --env", "--addr and --server-name cannot be used with --all")
 	case o.Timeout <= 0:
 		return usageErr("for example --timeout 10s", "--timeout must be positive")
+	case o.ProxyPasswordFile != "" && o.ProxyUser == "":
+		return usageErr("give the user with --proxy-user NAME", "--proxy-password-file needs --proxy-user")
+	case o.ProxyUser != "" && (o.NoProxy || strings.EqualFold(o.Proxy, "none")):
+		return usageErr("drop --proxy-user, or name the proxy", "--proxy-user cannot be used without a proxy")
+	case o.ProxyPasswordFile != "" && o.ProxyPasswordFile == o.PassphraseFile && o.ProxyPasswordFile == "-":
+		return usageErr("give one of them in a file", "--proxy-password-file and --passphrase-file cannot both read stdin")
+	}
+	if o.Proxy != "" && !strings.EqualFold(o.Proxy, "none") {
+		if _, err := netproxy.Parse(o.Proxy, netproxy.SourceFlag); err != nil {
+			return proxySettingErr(err)
+		}
 	}
 	return nil
 }
@@ -151,11 +200,20 @@ func pingRun(cmd *cobra.Command, a *App, opts *PingOptions) error {
 		}
 		targets = append(targets, t)
 	}
+	if err := a.proxies(opts, envs, targets); err != nil {
+		return err
+	}
 	client, err := a.clientCredential(opts, envs)
 	if err != nil {
 		return err
 	}
 	po := verify.ProbeOptions{Client: client, Timeout: opts.Timeout, Now: a.Now}
+	switch {
+	case opts.IPv4:
+		po.Family = verify.IPv4
+	case opts.IPv6:
+		po.Family = verify.IPv6
+	}
 	results := verify.ProbeAll(cmd.Context(), targets, po)
 	if !a.noPingRecord {
 		recordPing(a, results)
@@ -273,6 +331,9 @@ func (r *pingResult) printTable(a *App) {
 	a.Infof("%-12s %-6s %-22s %9s  %s\n", "ENVIRONMENT", "RESULT", "CODE", "TIME", "DETAIL")
 	for _, p := range r.Results {
 		result, code, detail := "ok", "", fmt.Sprintf("from %s", p.LocalAddr)
+		if p.Via() {
+			detail = "via the proxy " + p.Proxy.Proxy + " (the API sees its outgoing address)"
+		}
 		if p.HTTPStatus != 0 {
 			detail += fmt.Sprintf(", HTTP %d", p.HTTPStatus)
 		}

@@ -19,15 +19,18 @@ import (
 // `caronboard checklist` can show it with its time. It is the only state
 // the checklist remembers; everything else it derives from files.
 type pingRecord struct {
-	Env        string    `json:"env"`
-	OK         bool      `json:"ok"`
-	Code       string    `json:"code,omitempty"`
-	Message    string    `json:"message"`
-	Hint       string    `json:"hint,omitempty"`
-	Time       time.Time `json:"time"`
-	Addr       string    `json:"addr"`
-	SourceIP   string    `json:"source_ip,omitempty"`
-	HTTPStatus int       `json:"http_status,omitempty"`
+	Env      string    `json:"env"`
+	OK       bool      `json:"ok"`
+	Code     string    `json:"code,omitempty"`
+	Message  string    `json:"message"`
+	Hint     string    `json:"hint,omitempty"`
+	Time     time.Time `json:"time"`
+	Addr     string    `json:"addr"`
+	SourceIP string    `json:"source_ip,omitempty"`
+	// Proxy is the proxy the ping went through (no credentials): then the
+	// API sees the proxy's outgoing address, not SourceIP.
+	Proxy      string `json:"proxy,omitempty"`
+	HTTPStatus int    `json:"http_status,omitempty"`
 }
 
 // maxPingRecord bounds the record files read.
@@ -72,6 +75,9 @@ func recordPing(a *App, results []*verify.ProbeResult) {
 	}
 	for _, r := range results {
 		rec := pingRecord{Env: r.Target, OK: r.OK(), Time: a.Now().UTC(), Addr: r.Addr, SourceIP: r.SourceIP(), HTTPStatus: r.HTTPStatus}
+		if r.Via() {
+			rec.Proxy = r.Proxy.Proxy
+		}
 		if r.Err != nil {
 			rec.Code, rec.Message, rec.Hint = r.Err.Code, r.Err.Message, r.Err.Hint
 		} else {

@@ -76,6 +76,9 @@ type Ping struct {
 	Time     time.Time
 	Addr     string
 	SourceIP string
+	// Proxy is the proxy the ping went through ("" for direct): the API
+	// then sees the proxy's outgoing address, not SourceIP.
+	Proxy string
 }
 
 // Input is everything a checklist is derived from.

@@ -253,6 +253,9 @@ func (e *eval) allowList() Step {
 	}
 	s.Detail += "; behind NAT or a proxy the API sees your public address instead: ask your network team which addresses connect to the API"
 	p := e.in.Ping
+	if p != nil && p.Proxy != "" {
+		s.Detail = "the last ping went through the proxy " + p.Proxy + ": the API sees the proxy's outgoing address, not this machine's, and that address goes on the allow-list (ask your network team for it); " + s.Detail
+	}
 	switch {
 	case p != nil && p.OK:
 		s.State = Done

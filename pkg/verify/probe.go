@@ -6,6 +6,8 @@ import (
 	"crypto/x509"
 	"net"
 	"time"
+
+	"github.com/caronboard/caronboard/pkg/netproxy"
 )
 
 // Target says where to connect and what to trust.
@@ -26,6 +28,9 @@ type Target struct {
 	ClientCAs []*x509.Certificate
 	// Request is the HTTP request sent over the connection.
 	Request ProbeRequest
+	// Proxy is how to reach Addr (netproxy.Resolve decides it per target):
+	// nil or an empty Source means no proxy is set and adds no step.
+	Proxy *netproxy.Choice
 }
 
 // ProbeRequest is the HTTP/1.1 request a probe sends; the zero value is
@@ -71,11 +76,15 @@ type ProbeOptions struct {
 	// MinVersion is the lowest TLS version offered; zero, or anything below
 	// tls.VersionTLS12, means TLS 1.2, the floor.
 	MinVersion uint16
+	// Family forces IPv4 or IPv6 (for the server, or for the proxy when
+	// there is one); AnyFamily lets the dialer choose (Happy Eyeballs).
+	Family Family
 }
 
 // Step names, in the order a probe takes them.
 const (
-	StepResolve           = "resolve"
+	StepResolve = "resolve"
+	// StepProxy ("proxy") comes here, when a proxy is set.
 	StepTCP               = "tcp"
 	StepTLS               = "tls"
 	StepClientCertificate = "client_certificate"
@@ -106,6 +115,10 @@ type ProbeResult struct {
 	// would use, when that is known.
 	LocalAddr  string `json:"local_addr,omitempty"`
 	RemoteAddr string `json:"remote_addr,omitempty"`
+	// Proxy is the proxy step's outcome, when a proxy was set (even if
+	// bypassed). With a proxy, LocalAddr is the address this computer
+	// connects to the proxy from: the API sees the proxy's outgoing address.
+	Proxy *ProxyReport `json:"proxy,omitempty"`
 	// TLSVersion and CipherSuite are as crypto/tls names them ("TLS 1.3").
 	TLSVersion  string `json:"tls_version,omitempty"`
 	CipherSuite string `json:"cipher_suite,omitempty"`
@@ -163,8 +176,8 @@ type FrejaError struct {
 	Message string `json:"message"`
 }
 
-// Probe connects to t as o says and reports each step: resolve, TCP
-// connect, TLS handshake (server chain verified against t.Roots only),
+// Probe connects to t as o says and reports each step: resolve, the proxy
+// (when t.Proxy sets one), TCP connect (direct only), TLS handshake (server chain verified against t.Roots only),
 // the client certificate exchange, and one HTTP/1.1 request. Success is
 // never reported before the response has been read: under TLS 1.3 a server
 // rejects a client certificate after the handshake, on the first read.

@@ -67,11 +67,11 @@ func (p *prober) dialError(ctx context.Context, addr string, err error) *ProbeEr
 		return &ProbeError{Code: CodeTCPTimeout, Err: err,
 			Message: fmt.Sprintf("no answer from %s within %s (TCP connect)", addr, p.o.Timeout),
 			Hint: "the server never answered the connection attempt. Most often the source address is not on the API's IP allow-list" +
-				src + ": give the operator the address your traffic leaves from. Otherwise a firewall on the way drops the traffic"}
+				src + ": give the operator the address your traffic leaves from. Otherwise a firewall on the way drops the traffic" + p.noProxyHint()}
 	}
 	return &ProbeError{Code: CodeTCPTimeout, Err: err,
 		Message: fmt.Sprintf("%s cannot be reached: %v", addr, err),
-		Hint:    "there is no way to the server from this network: check the network connection, VPN and proxy settings, and the address (--addr)"}
+		Hint:    "there is no way to the server from this network: check the network connection, VPN and proxy settings, and the address (--addr)" + p.noProxyHint()}
 }
 
 func (p *prober) handshakeError(ctx context.Context, err error) *ProbeError {

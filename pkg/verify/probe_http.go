@@ -17,6 +17,10 @@ import (
 // MaxHTTPBody is how much of the response body a probe keeps.
 const MaxHTTPBody = 2 << 10
 
+// MaxHTTPHeader bounds the response's status line and header fields: a
+// server that sends more is not answering, and is not read further.
+const MaxHTTPHeader = 64 << 10
+
 // aLongTimeAgo is a deadline in the past, to interrupt blocked I/O.
 var aLongTimeAgo = time.Unix(1, 0)
 
@@ -40,13 +44,26 @@ func (p *prober) exchange(ctx context.Context, tc *tls.Conn) {
 	// A failed write still leaves the server's alert, if it sent one, to
 	// be read.
 	werr := req.Write(tc)
-	resp, err := http.ReadResponse(bufio.NewReader(tc), req)
+	// Everything read from the server goes through lr: at most
+	// MaxHTTPHeader bytes of header, then MaxHTTPBody of body (a chunked
+	// body's framing included). The body is never drained: the connection
+	// is closed instead, so a hostile server can make the probe neither
+	// use memory nor outlive its budget.
+	lr := &io.LimitedReader{R: tc, N: MaxHTTPHeader}
+	resp, err := http.ReadResponse(bufio.NewReaderSize(lr, 4<<10), req)
 	if err != nil {
+		if lr.N == 0 {
+			p.fail(StepHTTP, time.Since(start), &ProbeError{Code: CodeHTTP, Err: err,
+				Message: fmt.Sprintf("the server's answer has more than %d KiB of header: it was not read further", MaxHTTPHeader>>10),
+				Hint:    "the server does not answer like an HTTP API: check that --addr is the API's port, and tell the API operator"})
+			return
+		}
 		p.fail(StepHTTP, time.Since(start), p.readError(ctx, err, werr))
 		return
 	}
+	lr.N = MaxHTTPBody + 1<<10
 	body, berr := io.ReadAll(io.LimitReader(resp.Body, MaxHTTPBody))
-	resp.Body.Close()
+	// No resp.Body.Close: it would read the rest of the body to its end.
 	d := time.Since(start)
 	if berr != nil {
 		p.warn("the response body could not be read completely: " + berr.Error())

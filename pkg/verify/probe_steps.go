@@ -41,13 +41,27 @@ func (p *prober) run(ctx context.Context) {
 	if p.serverName == "" {
 		p.serverName = host
 	}
-	ips, ok := p.resolve(ctx)
-	if !ok {
-		return
+	var conn net.Conn
+	var ok bool
+	if c := p.t.Proxy; c != nil && c.Source != "" {
+		p.res.Proxy = &ProxyReport{Choice: *c}
 	}
-	conn, ok := p.connect(ctx, ips)
-	if !ok {
-		return
+	if !p.t.Proxy.Direct() {
+		p.step(StepResolve, 0, Skip, host+" is resolved by the proxy")
+		if conn, ok = p.tunnel(ctx); !ok {
+			return
+		}
+	} else {
+		var ips []string
+		if ips, ok = p.resolve(ctx); !ok {
+			return
+		}
+		if p.res.Proxy != nil {
+			p.proxySkipped()
+		}
+		if conn, ok = p.connect(ctx, ips); !ok {
+			return
+		}
 	}
 	defer conn.Close()
 	tc, ok := p.handshake(ctx, conn)
@@ -79,6 +93,10 @@ func (p *prober) preflight() {
 func (p *prober) resolve(ctx context.Context) ([]string, bool) {
 	if _, err := netip.ParseAddr(p.host); err == nil {
 		p.res.Addresses = []string{p.host}
+		if !p.o.Family.keeps(p.host) {
+			p.fail(StepResolve, 0, p.familyError(p.res.Addresses))
+			return nil, false
+		}
 		p.step(StepResolve, 0, Skip, p.host+" is an IP address: nothing to resolve")
 		return p.res.Addresses, true
 	}
@@ -93,20 +111,48 @@ func (p *prober) resolve(ctx context.Context) ([]string, bool) {
 		return nil, false
 	}
 	p.res.Addresses = addrs
-	p.step(StepResolve, d, Pass, p.host+" → "+strings.Join(addrs, ", "))
-	return addrs, true
+	kept := slices.DeleteFunc(slices.Clone(addrs), func(a string) bool { return !p.o.Family.keeps(a) })
+	if len(kept) == 0 {
+		p.fail(StepResolve, d, p.familyError(addrs))
+		return nil, false
+	}
+	msg := p.host + " → " + strings.Join(addrs, ", ")
+	if len(kept) < len(addrs) {
+		msg += " (" + p.o.Family.flag() + ": " + strings.Join(kept, ", ") + ")"
+	}
+	p.step(StepResolve, d, Pass, msg)
+	return kept, true
 }
 
-// connect tries the addresses in turn until one accepts; a timeout ends
-// the attempts, since it has used up the budget.
+// familyError is the dns failure of a name without an address of the
+// forced family.
+func (p *prober) familyError(addrs []string) *ProbeError {
+	return &ProbeError{Code: CodeDNS,
+		Message: fmt.Sprintf("%s has no %s address (%s: %s)", p.host, p.o.Family.name(), p.o.Family.flag(), strings.Join(addrs, ", ")),
+		Hint:    "drop " + p.o.Family.flag() + " to use the addresses it has, or ask the API operator whether it is reachable over " + map[Family]string{IPv4: "IPv4", IPv6: "IPv6"}[p.o.Family]}
+}
+
+// connect dials the server. With the standard dialer and resolver it dials
+// the name and lets Go's dialer choose among the addresses (Happy Eyeballs,
+// RFC 6555: IPv6 and IPv4 raced, the first to connect wins); otherwise it
+// tries the addresses in turn until one accepts. A timeout ends the
+// attempts, since it has used up the budget.
 func (p *prober) connect(ctx context.Context, ips []string) (net.Conn, bool) {
 	start := time.Now()
 	var err error
 	var addr string
+	if nd, ok := p.happyEyeballs(); ok && len(ips) > 1 {
+		var conn net.Conn
+		conn, err = nd.DialContext(ctx, p.o.Family.network(), net.JoinHostPort(p.host, p.port))
+		if err == nil {
+			return p.connected(conn, conn.RemoteAddr().String(), time.Since(start)), true
+		}
+		addr, ips = net.JoinHostPort(ips[0], p.port), nil // addr: for the route's source address
+	}
 	for _, ip := range ips {
 		addr = net.JoinHostPort(ip, p.port)
 		var conn net.Conn
-		conn, err = p.o.Dialer.DialContext(ctx, "tcp", addr)
+		conn, err = p.o.Dialer.DialContext(ctx, p.o.Family.network(), addr)
 		if err == nil {
 			return p.connected(conn, addr, time.Since(start)), true
 		}
@@ -128,12 +174,28 @@ func (p *prober) connected(conn net.Conn, addr string, d time.Duration) net.Conn
 		p.res.RemoteAddr = a.String()
 	}
 	msg := "connected to " + p.res.RemoteAddr
+	if n := len(p.res.Addresses); n > 1 {
+		msg += fmt.Sprintf(" (of %d addresses)", n)
+	}
 	if a := conn.LocalAddr(); a != nil {
 		p.res.LocalAddr = a.String()
 		msg += " from " + p.res.LocalAddr + " (the source address; behind NAT the server sees your public address instead)"
 	}
 	p.step(StepTCP, d, Pass, msg)
 	return conn
+}
+
+// happyEyeballs returns the dialer to dial names with, when both the
+// dialer and the resolver are the standard ones.
+func (p *prober) happyEyeballs() (*net.Dialer, bool) {
+	nd, ok := p.o.Dialer.(*net.Dialer)
+	r, rok := p.o.Resolver.(*net.Resolver)
+	if !ok || !rok {
+		return nil, false
+	}
+	d := *nd
+	d.Resolver = r
+	return &d, true
 }
 
 func isNetDialer(d Dialer) bool {
