@@ -27,6 +27,7 @@ type server struct {
 	verify                 func([][]byte, [][]*x509.Certificate) error
 	now                    func() time.Time // the server's clock
 	handler                http.Handler
+	listen                 string // "" is 127.0.0.1:0
 }
 
 // start starts the server and returns its address; it stops with the test.
@@ -59,6 +60,14 @@ func (s server) start(t testing.TB) string {
 		auth = tls.NoClientCert
 	}
 	srv := httptest.NewUnstartedServer(h)
+	if s.listen != "" {
+		srv.Listener.Close()
+		l, err := net.Listen("tcp", s.listen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.Listener = l
+	}
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.TLS = &tls.Config{
 		Certificates:          []tls.Certificate{serverCert(p)},
