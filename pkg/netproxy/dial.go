@@ -30,7 +30,7 @@ const (
 	// to CONNECT).
 	KindTimeout = "timeout"
 	// KindAuthRequired: the proxy wants credentials (407), or refused the
-	// ones given.
+	// ones given (407, or 401 as tinyproxy answers).
 	KindAuthRequired = "auth_required"
 	// KindDenied: the proxy answered CONNECT with another status (403, 502,
 	// …): its policy or its own connection to the server failed.
@@ -175,7 +175,8 @@ func connect(ctx context.Context, conn net.Conn, c *Choice, dest string, t *Tunn
 		// 2xx to CONNECT has no body (RFC 9110 §9.3.6).
 		lr.N = 1 << 62
 		return br, nil
-	case resp.StatusCode == http.StatusProxyAuthRequired:
+	case resp.StatusCode == http.StatusProxyAuthRequired || resp.StatusCode == http.StatusUnauthorized:
+		// tinyproxy answers wrong credentials with 401, not 407.
 		return nil, &Error{Kind: KindAuthRequired, Proxy: c.Proxy, Status: resp.StatusCode, StatusText: sanitize(resp.Status), Tunnel: *t}
 	}
 	return nil, &Error{Kind: KindDenied, Proxy: c.Proxy, Status: resp.StatusCode, StatusText: sanitize(resp.Status), Tunnel: *t}
