@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"bufio"
+	"bytes"
+	"errors"
 	"context"
 	"crypto/tls"
 	"encoding/base64"
@@ -319,4 +321,47 @@ func freeLoopbackPort(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+func TestPingProxyFlagValidation(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr string // "" means accepted
+	}{
+		{"proxy", []string{"--proxy", "http://proxy:3128"}, ""},
+		{"proxy with user", []string{"--proxy", "proxy:3128", "--proxy-user", "bob", "--proxy-password-file", "p"}, ""},
+		{"password file without user", []string{"--proxy-password-file", "p"}, "--proxy-password-file needs --proxy-user"},
+		{"user without proxy", []string{"--no-proxy", "--proxy-user", "bob"}, "--proxy-user cannot be used without a proxy"},
+		{"user with proxy none", []string{"--proxy", "none", "--proxy-user", "bob"}, "--proxy-user cannot be used without a proxy"},
+		{"credentials in the URL", []string{"--proxy", "http://bob:" + proxyPassword + "@proxy:3128"}, "contains a user name or password"},
+		{"https proxy", []string{"--proxy", "https://proxy:443"}, "does not support"},
+		{"proxy and no-proxy", []string{"--proxy", "http://p:1", "--no-proxy"}, "none of the others"},
+		{"ipv4 and ipv6", []string{"--ipv4", "--ipv6"}, "none of the others"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, _, _ := testApp(nil)
+			ran := false
+			c := NewPingCmd(a, func(*PingOptions) error { ran = true; return nil })
+			c.SetArgs(append([]string{"--env", "stage"}, tt.args...))
+			c.SetOut(&bytes.Buffer{})
+			c.SetErr(&bytes.Buffer{})
+			err := c.Execute()
+			if tt.wantErr == "" {
+				if err != nil || !ran {
+					t.Fatalf("want accepted, got err=%v ran=%v", err, ran)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || ran {
+				t.Fatalf("want error %q, got %v (ran %v)", tt.wantErr, err, ran)
+			}
+			assertNoProxySecret(t, err.Error())
+			var e *Error
+			if errors.As(err, &e) && (e.Exit != exitUsage || e.Hint == "") {
+				t.Errorf("error %+v: want a usage error with a hint", e)
+			}
+		})
+	}
 }

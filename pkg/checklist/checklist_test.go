@@ -227,6 +227,8 @@ func TestEvaluateProblems(t *testing.T) {
 		{"the CAR CA from the folder", csr.CAR, stage, map[string][]byte{"ca.cer": pkiFile("car-ca.pem"), "my-truststore.pem": pkiFile("car-ca.pem")}, nil, StepTrustAnchors, Done, "my-truststore.pem"},
 		{"a failed ping", csr.CAR, stage, nil, &Ping{Code: "tls_protocol", Message: "no shared version", Hint: "h", Time: now.Add(-time.Hour)}, StepPing, Fail, "tls_protocol: no shared version"},
 		{"a good ping", csr.CAR, stage, nil, &Ping{OK: true, Message: "mutual TLS accepted", Time: now.Add(-72 * time.Hour), SourceIP: "192.0.2.9", Addr: "x:443"}, StepPing, Done, "(3 days ago), from 192.0.2.9"},
+		{"a ping through a proxy", csr.CAR, stage, nil, &Ping{OK: true, Message: "mutual TLS accepted", Time: now.Add(-time.Hour), SourceIP: "10.0.0.5", Addr: "x:443", Proxy: "http://proxy.bank.example:3128"},
+			StepAllowList, Done, "went through the proxy http://proxy.bank.example:3128: the API sees the proxy's outgoing address"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

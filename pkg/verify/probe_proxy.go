@@ -147,6 +147,11 @@ func (p *prober) proxyError(ctx context.Context, err error) *ProbeError {
 		e.Code = CodeProxyProtocol
 		e.Hint = "what answers there is not an HTTP proxy: check the host, port and scheme (http:// or socks5://) of " + where
 	}
+	e.Message += " (proxy from " + c.Source
+	if c.User != "" {
+		e.Message += ", as user " + c.User
+	}
+	e.Message += ")"
 	return e
 }
 

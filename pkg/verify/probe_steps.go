@@ -47,7 +47,11 @@ func (p *prober) run(ctx context.Context) {
 		p.res.Proxy = &ProxyReport{Choice: *c}
 	}
 	if !p.t.Proxy.Direct() {
-		p.step(StepResolve, 0, Skip, host+" is resolved by the proxy")
+		msg := host + " is resolved by the proxy"
+		if _, err := netip.ParseAddr(host); err == nil {
+			msg = host + " is an IP address: the proxy connects to it"
+		}
+		p.step(StepResolve, 0, Skip, msg)
 		if conn, ok = p.tunnel(ctx); !ok {
 			return
 		}
