@@ -3,11 +3,11 @@ package cmd
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"context"
 	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
