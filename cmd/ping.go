@@ -94,7 +94,7 @@ Examples:
   caronboard ping --env freja-test --cert rp.cer --key rp.key
   caronboard ping --all -o json
   caronboard ping --env stage --p12 client.p12 --proxy http://proxy.bank.example:3128
-  CARONBOARD_PROXY_PASSWORD=… caronboard ping --env api --proxy-user svc-einvoice
+  caronboard ping --env api --proxy-user svc-einvoice --proxy-password-file ~/.proxy-pass
 
 Exit codes: 0 connected and accepted, 1 a probe failed, 2 usage error.`,
 		Args: noArgs,
