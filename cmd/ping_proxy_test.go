@@ -169,6 +169,8 @@ func TestPingThroughTinyproxy(t *testing.T) {
 	os.WriteFile(cfgRefused, []byte("proxy: "+refused+"\n"), 0o600)
 	cfgOpen := filepath.Join(dir, "open.yaml")
 	os.WriteFile(cfgOpen, []byte("proxy: "+open+"\n"), 0o600)
+	cfgEnv := filepath.Join(dir, "env.yaml")
+	os.WriteFile(cfgEnv, []byte("proxy: "+open+"\nenvironments:\n  sandbox:\n    proxy: "+refused+"\n"), 0o600)
 
 	for _, max := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
 		srv, err := sb.NewServer("127.0.0.1:0", max, func() time.Time { return now })
@@ -201,6 +203,7 @@ func TestPingThroughTinyproxy(t *testing.T) {
 			{"--proxy beats HTTPS_PROXY", []string{"--proxy", open}, map[string]string{"HTTPS_PROXY": refused}, exitOK, "", "--proxy", ""},
 			{"--no-proxy beats HTTPS_PROXY", []string{"--no-proxy"}, map[string]string{"HTTPS_PROXY": refused}, exitOK, "", "--no-proxy", ""},
 			{"config proxy", []string{"--config", cfgOpen}, nil, exitOK, "", "config proxy", ""},
+			{"environments.NAME.proxy beats proxy", []string{"--config", cfgEnv}, nil, exitFailed, "proxy_refused", "config environments.sandbox.proxy", ""},
 			{"HTTPS_PROXY beats config", []string{"--config", cfgRefused}, map[string]string{"HTTPS_PROXY": open}, exitOK, "", "HTTPS_PROXY", "loopback"},
 			{"--proxy beats config", []string{"--config", cfgRefused, "--proxy", open}, nil, exitOK, "", "--proxy", ""},
 			{"credentials in the URL", []string{"--proxy", "http://" + proxyUser + ":" + proxyPassword + "@" + strings.TrimPrefix(open, "http://")}, nil, exitUsage, "proxy_credentials_in_url", "", ""},
