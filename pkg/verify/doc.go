@@ -30,9 +30,12 @@
 // FindLeaf picks a relying party's own certificate out of everything Freja's
 // ZIP holds, by its key.
 //
-// Probe and ProbeAll connect to an environment step by step (resolve, TCP,
+// Probe and ProbeAll connect to an environment step by step (resolve, the
+// proxy when Target.Proxy names one (package netproxy: HTTP CONNECT or
+// SOCKS5), TCP with Go's Happy Eyeballs dialer or a forced address family,
 // TLS against the environment's CA only, the client-certificate exchange, one
-// HTTP request) and classify a failure with a stable code and a hint.
+// HTTP request read within MaxHTTPHeader and MaxHTTPBody) and classify a
+// failure with a stable code and a hint.
 //
 // Every validity decision uses a time passed in; the clock is read only to
 // measure how long probe steps take. The package never prompts and reads no
