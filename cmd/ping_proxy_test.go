@@ -215,7 +215,7 @@ func TestPingThroughTinyproxy(t *testing.T) {
 				a.Now = func() time.Time { return now }
 				a.NoInput = true
 				code := Run(context.Background(), a, append(append([]string{}, base...), tt.args...))
-				assertNoProxySecret(t, out.String()+errOut.String())
+				assertNoProxySecret(t, out.String()+errOut.String()+recordedPings(t))
 				var got pingOutcome
 				if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 					t.Fatalf("not one JSON object: %v\n%s", err, out)
@@ -239,6 +239,10 @@ func TestPingThroughTinyproxy(t *testing.T) {
 				}
 				if len(names) < 2 || names[1] != "proxy" {
 					t.Errorf("steps %q: want proxy after resolve", names)
+				}
+				// The checklist learns that the API saw the proxy's address.
+				if rec := recordedPings(t); (tt.wantBypass == "" && tt.wantSource != "--no-proxy") != strings.Contains(rec, `"proxy": "http://127.0.0.1:`) {
+					t.Errorf("ping record %s", rec)
 				}
 			})
 		}
@@ -302,6 +306,25 @@ func TestPingTinyproxyIPv6(t *testing.T) {
 			}
 		})
 	}
+}
+
+// recordedPings is the text of every ping record kept for the checklist.
+func recordedPings(t *testing.T) string {
+	t.Helper()
+	dir, err := pingRecordDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	var all strings.Builder
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(data)
+	}
+	return all.String()
 }
 
 // assertNoProxySecret fails when the proxy password, or the Basic
