@@ -9,21 +9,15 @@ import (
 
 // proxies decides, per target, whether and through which proxy it is
 // reached (flag > environment > config), and reads the proxy password once
-// when a user is given.
+// when a user is given and some target goes through a proxy.
 func (a *App) proxies(opts *PingOptions, envs []*Environment, targets []verify.Target) error {
 	in := netproxy.Input{Flag: opts.Proxy, NoProxy: opts.NoProxy, Getenv: a.Getenv}
-	if opts.ProxyUser != "" {
-		pass, err := a.readSecret(secretSpec{what: "password of the proxy user " + opts.ProxyUser,
-			file: opts.ProxyPasswordFile, fileFlag: "--proxy-password-file", envVar: envProxyPassword})
-		if err != nil {
-			return err
-		}
-		in.Auth = &netproxy.Auth{User: opts.ProxyUser, Password: string(pass)}
-	}
 	byName := map[string]*Environment{}
 	for _, e := range envs {
 		byName[e.Name] = e
 	}
+	var proxied []*netproxy.Choice
+	set := false
 	for i := range targets {
 		in := in
 		in.Config, in.ConfigKey = a.configProxy(byName[targets[i].Name])
@@ -31,10 +25,27 @@ func (a *App) proxies(opts *PingOptions, envs []*Environment, targets []verify.T
 		if err != nil {
 			return proxySettingErr(err)
 		}
-		if in.Auth != nil && c.Direct() && c.Source == "" {
+		if !c.Direct() {
+			proxied = append(proxied, c)
+		}
+		set = set || (c.Source != "" && c.Source != netproxy.SourceNone)
+		targets[i].Proxy = c
+	}
+	if opts.ProxyUser == "" || len(proxied) == 0 {
+		if opts.ProxyUser != "" && len(targets) > 0 && !set {
 			return usageErr("name the proxy with --proxy URL or HTTPS_PROXY", "--proxy-user is given, but no proxy is set")
 		}
-		targets[i].Proxy = c
+		return nil
+	}
+	// The password is read once, and only when a proxy will get it.
+	pass, err := a.readSecret(secretSpec{what: "password of the proxy user " + opts.ProxyUser,
+		file: opts.ProxyPasswordFile, fileFlag: "--proxy-password-file", envVar: envProxyPassword})
+	if err != nil {
+		return err
+	}
+	auth := &netproxy.Auth{User: opts.ProxyUser, Password: string(pass)}
+	for _, c := range proxied {
+		c.Auth, c.User = auth, auth.User
 	}
 	return nil
 }
