@@ -246,6 +246,16 @@ func TestPingThroughTinyproxy(t *testing.T) {
 				}
 			})
 		}
+		t.Run(tls.VersionName(max)+"/BasicAuth, password at the prompt", func(t *testing.T) {
+			a, out, errOut := testApp(nil)
+			a.Now = func() time.Time { return now }
+			a.Prompter = &fakePrompter{answers: []string{proxyPassword}}
+			code := Run(context.Background(), a, append(append([]string{}, base...), "--proxy", authed, "--proxy-user", proxyUser))
+			assertNoProxySecret(t, out.String()+errOut.String()+recordedPings(t))
+			if code != exitOK {
+				t.Fatalf("exit %d:\n%s%s", code, out, errOut)
+			}
+		})
 		cancel()
 		if err := <-done; err != nil {
 			t.Fatalf("Serve: %v", err)
