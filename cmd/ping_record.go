@@ -19,18 +19,16 @@ import (
 // `caronboard checklist` can show it with its time. It is the only state
 // the checklist remembers; everything else it derives from files.
 type pingRecord struct {
-	Env      string    `json:"env"`
-	OK       bool      `json:"ok"`
-	Code     string    `json:"code,omitempty"`
-	Message  string    `json:"message"`
-	Hint     string    `json:"hint,omitempty"`
-	Time     time.Time `json:"time"`
-	Addr     string    `json:"addr"`
-	SourceIP string    `json:"source_ip,omitempty"`
-	// Proxy is the proxy the ping went through (no credentials): then the
-	// API sees the proxy's outgoing address, not SourceIP.
-	Proxy      string `json:"proxy,omitempty"`
-	HTTPStatus int    `json:"http_status,omitempty"`
+	Env        string    `json:"env"`
+	OK         bool      `json:"ok"`
+	Code       string    `json:"code,omitempty"`
+	Message    string    `json:"message"`
+	Hint       string    `json:"hint,omitempty"`
+	Time       time.Time `json:"time"`
+	Addr       string    `json:"addr"`
+	SourceIP   string    `json:"source_ip,omitempty"`
+	HTTPStatus int       `json:"http_status,omitempty"`
+	Proxy      string    `json:"proxy,omitempty"` // the proxy used, without credentials: the API saw its address, not SourceIP
 }
 
 // maxPingRecord bounds the record files read.
