@@ -170,3 +170,29 @@ func describeNonCertificate(der []byte) string {
 	}
 	return ""
 }
+
+// ChainPath is the certification path from leaf towards its root through
+// the certificates of pool, as far as pool holds it: leaf first, then each
+// issuer (the subject matches and the signature verifies), stopping at a
+// self-signed certificate or where no issuer is found. Certificates of pool
+// that are not on the path are left out; no certificate appears twice.
+func ChainPath(leaf *x509.Certificate, pool []*x509.Certificate) []*x509.Certificate {
+	path := []*x509.Certificate{leaf}
+	for cur := leaf; ; {
+		if bytes.Equal(cur.RawIssuer, cur.RawSubject) && cur.CheckSignatureFrom(cur) == nil {
+			return path
+		}
+		var next *x509.Certificate
+		for _, c := range pool {
+			if bytes.Equal(c.RawSubject, cur.RawIssuer) && !containsCert(path, c) && cur.CheckSignatureFrom(c) == nil {
+				next = c
+				break
+			}
+		}
+		if next == nil {
+			return path
+		}
+		path = append(path, next)
+		cur = next
+	}
+}
