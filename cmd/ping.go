@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"crypto/tls"
 	"fmt"
 	"strings"
@@ -35,6 +36,11 @@ type PingOptions struct {
 	ProxyPasswordFile string
 	// IPv4 and IPv6 force an address family.
 	IPv4, IPv6 bool
+	// Alias, KeyPassphraseFile and NoPassphrase apply to --p12 (any
+	// keystore: PKCS#12 or Java JKS).
+	Alias             string
+	KeyPassphraseFile string
+	NoPassphrase      bool
 }
 
 // envProxyPassword holds the proxy user's password (never a flag).
@@ -86,12 +92,16 @@ built in), sandbox (127.0.0.1:8443, see 'caronboard sandbox'). The config file c
 environments and set a default credential for each. --all probes every environment at
 once; it takes about as long as the slowest one.
 
-The credential: --p12 (its passphrase from --passphrase-file, CARONBOARD_PASSPHRASE or a
-prompt), or --cert and --key (the key's passphrase from the same sources).
+The credential: --p12, a PKCS#12 or Java (JKS) keystore recognised by its content, with
+its passphrase from --passphrase-file, CARONBOARD_PASSPHRASE or, after the empty
+passphrase was tried, a prompt (--no-passphrase: it has none); --alias picks the key
+entry of a keystore with several, and --key-passphrase-file gives a Java key entry's own
+passphrase. Or --cert and --key (the key's passphrase from the same sources).
 
 Examples:
   caronboard ping --env stage --p12 client.p12 --ca ca.cer
   caronboard ping --env freja-test --cert rp.cer --key rp.key
+  caronboard ping --env sandbox --p12 client.jks --alias new --passphrase-file pass.txt
   caronboard ping --all -o json
   caronboard ping --env stage --p12 client.p12 --proxy http://proxy.bank.example:3128
   caronboard ping --env api --proxy-user svc-einvoice --proxy-password-file ~/.proxy-pass
@@ -119,6 +129,9 @@ Exit codes: 0 connected and accepted, 1 a probe failed, 2 usage error.`,
 	f.StringVar(&opts.ServerName, "server-name", "", "expect this name in the server certificate (and send it as SNI)")
 	f.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "time allowed for the whole probe")
 	f.StringVar(&opts.PassphraseFile, "passphrase-file", "", "passphrase of --p12 or --key (- for stdin)")
+	f.StringVar(&opts.Alias, "alias", "", "the key entry of --p12 to use, in a keystore with several")
+	f.StringVar(&opts.KeyPassphraseFile, "key-passphrase-file", "", "passphrase of the key entry in --p12 when it differs from the keystore's (Java keystores)")
+	f.BoolVar(&opts.NoPassphrase, "no-passphrase", false, "--p12 has no passphrase (do not ask)")
 	f.StringVar(&opts.SandboxDir, "sandbox-dir", "", "sandbox folder, for --env sandbox (default: caronboard/sandbox in the user config folder)")
 	f.StringVar(&opts.Proxy, "proxy", "", "connect through this proxy (http://HOST:PORT or socks5://HOST:PORT), or none")
 	f.BoolVar(&opts.NoProxy, "no-proxy", false, "connect directly, whatever HTTPS_PROXY or the config file say")
@@ -149,6 +162,10 @@ func (o *PingOptions) validate() error {
 		return usageErr("give both --cert and --key", "--cert and --key go together")
 	case o.All && (o.Addr != "" || o.ServerName != ""):
 		return usageErr("--addr and --server-name apply to one environment: use them with --env", "--addr and --server-name cannot be used with --all")
+	case o.P12 == "" && (o.Alias != "" || o.KeyPassphraseFile != "" || o.NoPassphrase):
+		return usageErr("use them with --p12 FILE", "--alias, --key-passphrase-file and --no-passphrase apply to --p12")
+	case o.NoPassphrase && o.PassphraseFile != "":
+		return usageErr("give one of them", "--no-passphrase and --passphrase-file cannot be combined")
 	case o.Timeout <= 0:
 		return usageErr("for example --timeout 10s", "--timeout must be positive")
 	case o.ProxyPasswordFile != "" && o.ProxyUser == "":
@@ -203,7 +220,7 @@ func pingRun(cmd *cobra.Command, a *App, opts *PingOptions) error {
 	if err := a.proxies(opts, envs, targets); err != nil {
 		return err
 	}
-	client, err := a.clientCredential(opts, envs)
+	client, err := a.clientCredential(cmd.Context(), opts, envs)
 	if err != nil {
 		return err
 	}
@@ -270,30 +287,27 @@ func (a *App) target(e *Environment, opts *PingOptions, sandboxDir string) (veri
 
 // clientCredential loads the client certificate and key from --p12 or
 // --cert/--key, or from the environment's configured defaults.
-func (a *App) clientCredential(opts *PingOptions, envs []*Environment) (*tls.Certificate, error) {
+func (a *App) clientCredential(ctx context.Context, opts *PingOptions, envs []*Environment) (*tls.Certificate, error) {
 	p12, cert, key := opts.P12, opts.Cert, opts.Key
 	if p12 == "" && cert == "" && len(envs) == 1 {
 		p12, cert, key = expandHome(envs[0].P12), expandHome(envs[0].Cert), expandHome(envs[0].Key)
 	}
 	switch {
 	case p12 != "":
-		data, err := keystore.ReadFile(p12, maxKeystoreSize)
+		sf := &storeFlags{PassphraseFile: opts.PassphraseFile, KeyPassphraseFile: opts.KeyPassphraseFile, NoPassphrase: opts.NoPassphrase, Alias: opts.Alias}
+		st, err := a.openStore(ctx, p12, sf)
 		if err != nil {
 			return nil, err
 		}
-		pass, err := a.readSecret(secretSpec{what: "passphrase of " + p12, file: opts.PassphraseFile, fileFlag: "--passphrase-file", envVar: envPassphrase})
+		e, err := keyEntry(p12, st, opts.Alias)
 		if err != nil {
 			return nil, err
 		}
-		c, err := keystore.DecodePKCS12(data, string(pass))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p12, err)
+		var chain [][]byte
+		for _, c := range e.Chain {
+			chain = append(chain, c.Raw)
 		}
-		chain := [][]byte{c.Leaf.Raw}
-		for _, ca := range c.CACerts {
-			chain = append(chain, ca.Raw)
-		}
-		return &tls.Certificate{Certificate: chain, PrivateKey: c.Key, Leaf: c.Leaf}, nil
+		return &tls.Certificate{Certificate: chain, PrivateKey: e.Key, Leaf: e.Chain[0]}, nil
 	case cert != "":
 		certs, err := keystore.ReadCertificates(cert)
 		if err != nil {
