@@ -27,13 +27,21 @@ type PKCS12Options struct {
 	KeyPassphraseFile string
 	PassphraseFile    string
 	Force             bool
+	// From rebuilds an existing keystore (PKCS#12 or JKS) instead of
+	// --cert/--key; Alias picks its entry, FromPassphraseFile and
+	// FromNoPassphrase give its passphrase (KeyPassphraseFile: a Java key
+	// entry's own).
+	From               string
+	Alias              string
+	FromPassphraseFile string
+	FromNoPassphrase   bool
 }
 
 // NewPKCS12Cmd builds a PKCS#12 keystore from a certificate, its key and the CA chain.
 func NewPKCS12Cmd(a *App, runF func(*PKCS12Options) error) *cobra.Command {
 	opts := &PKCS12Options{}
 	c := &cobra.Command{
-		Use:   "pkcs12 --out FILE (--cert FILE --key FILE [--ca FILE]... | --bundle ZIP --key FILE) [--name ALIAS] [--legacy]",
+		Use:   "pkcs12 --out FILE (--cert FILE --key FILE [--ca FILE]... | --bundle ZIP --key FILE | --from OLD [--alias NAME]) [--name ALIAS] [--legacy]",
 		Short: "Build a PKCS#12 keystore (.p12/.pfx) that Java, OpenSSL, Windows and macOS open",
 		Long: `Build a PKCS#12 keystore holding the private key, the certificate and its CA chain,
 stored leaf → issuing CA → root whatever order the inputs came in.
@@ -53,7 +61,16 @@ Encryption:
             and earlier, Java before 8u301. Never RC2.
 
 The alias (friendly name) is --name or, by default, the certificate's CN, so that
-keytool -list shows it instead of "1".
+keytool -list shows it instead of "1". It is set on the key and on its certificate, so
+that keytool, OpenSSL and Python's cryptography all show it.
+
+Rebuilding a keystore: --from OLD takes the key entry of any keystore this tool reads —
+PKCS#12 of any age (RC2 from OpenSSL 1.1 or Windows, 3DES, AES, no passphrase) or a Java
+KeyStore (JKS) — and writes it as a new PKCS#12 with the same checks, chain order and
+encryption as above (the alias stays, unless --name). --alias picks the entry of a
+store with several. Its passphrase comes from --from-passphrase-file (or, after the
+empty passphrase was tried, a prompt; --from-no-passphrase: it has none); a Java key
+entry with a passphrase of its own takes --key-passphrase-file.
 
 Passphrases: the key's comes from --key-passphrase-file, CARONBOARD_KEY_PASSPHRASE or a
 prompt (asked only if the key is encrypted); the keystore's from --passphrase-file,
@@ -64,6 +81,8 @@ Examples:
   caronboard pkcs12 --out client.p12 --cert client.cer --key client.key --ca ca.cer --name bank01
   caronboard pkcs12 --out rp.p12 --bundle "Freja eID certificates.zip" --key rp.key
   caronboard pkcs12 --out rp-legacy.pfx --bundle bundle.zip --key rp.key --legacy
+  caronboard pkcs12 --from old-rc2.pfx --out new.p12 --from-passphrase-file old-pass.txt
+  caronboard pkcs12 --from client.jks --alias new --out client.p12
   caronboard pkcs12 inspect rp.p12 --profile freja
 
 Exit codes: 0 written, 1 refused or failed (nothing written), 2 usage error.`,
@@ -89,12 +108,21 @@ Exit codes: 0 written, 1 refused or failed (nothing written), 2 usage error.`,
 	f.StringVar(&opts.KeyPassphraseFile, "key-passphrase-file", "", "passphrase of --key (- for stdin)")
 	f.StringVar(&opts.PassphraseFile, "passphrase-file", "", "passphrase for the new keystore (- for stdin)")
 	f.BoolVar(&opts.Force, "force", false, "replace an existing file (atomically)")
+	f.StringVar(&opts.From, "from", "", "rebuild this keystore (PKCS#12 of any age, or Java JKS) instead of --cert/--key")
+	f.StringVar(&opts.Alias, "alias", "", "with --from: the key entry to take, in a keystore with several")
+	f.StringVar(&opts.FromPassphraseFile, "from-passphrase-file", "", "with --from: its passphrase (- for stdin; default: try none, then ask)")
+	f.BoolVar(&opts.FromNoPassphrase, "from-no-passphrase", false, "with --from: it has no passphrase")
 	c.AddCommand(NewPKCS12InspectCmd(a, nil))
 	return c
 }
 
 func (o *PKCS12Options) validate() error {
+	if o.From != "" {
+		return o.validateFrom()
+	}
 	switch {
+	case o.Alias != "" || o.FromPassphraseFile != "" || o.FromNoPassphrase:
+		return usageErr("use them with --from OLD.p12", "--alias, --from-passphrase-file and --from-no-passphrase apply to --from")
 	case o.Out == "":
 		return usageErr("for example: --out client.p12", "--out is required")
 	case o.Key == "":
@@ -113,23 +141,25 @@ func pkcs12Run(ctx context.Context, a *App, opts *PKCS12Options) error {
 	if err := keystore.CheckWritable(opts.Out, opts.Force); err != nil {
 		return err
 	}
-	certs, err := opts.certificates()
-	if err != nil {
-		return err
-	}
 	roots, err := readCertFiles(opts.CA)
 	if err != nil {
 		return err
 	}
-	key, _, err := a.loadKey(opts.Key, opts.KeyPassphraseFile, "--key-passphrase-file", envKeyPassphrase)
-	if err != nil {
-		return err
+	var key *rsa.PrivateKey
+	var chain []*x509.Certificate
+	var alias string
+	if opts.From != "" {
+		key, chain, alias, err = a.fromStore(ctx, opts, roots)
+	} else {
+		key, chain, err = a.fromFiles(opts, roots)
 	}
-	chain, err := opts.chain(key, certs, roots, a.Now())
 	if err != nil {
 		return err
 	}
 	name := opts.Name
+	if name == "" {
+		name = alias
+	}
 	if name == "" {
 		name = defaultAlias(chain[0])
 	}
@@ -157,13 +187,27 @@ func pkcs12Run(ctx context.Context, a *App, opts *PKCS12Options) error {
 	if err := keystore.WriteFileContext(ctx, opts.Out, data, 0o600, opts.Force); err != nil {
 		return err
 	}
-	res := &pkcs12Result{File: opts.Out, Alias: name, Format: string(format), Info: info}
+	res := &pkcs12Result{File: opts.Out, From: opts.From, Alias: name, Format: string(format), Info: info}
 	for _, c := range chain {
 		res.Chain = append(res.Chain, csr.FormatName(c.RawSubject))
 	}
 	a.SetResult(res)
 	res.print(a)
 	return nil
+}
+
+// fromFiles reads --cert/--bundle and --key and orders the chain.
+func (a *App) fromFiles(opts *PKCS12Options, roots []*x509.Certificate) (*rsa.PrivateKey, []*x509.Certificate, error) {
+	certs, err := opts.certificates()
+	if err != nil {
+		return nil, nil, err
+	}
+	key, _, err := a.loadKey(opts.Key, opts.KeyPassphraseFile, "--key-passphrase-file", envKeyPassphrase)
+	if err != nil {
+		return nil, nil, err
+	}
+	chain, err := opts.chain(key, certs, roots, a.Now())
+	return key, chain, err
 }
 
 // certificates reads --cert or every certificate in --bundle.
@@ -210,6 +254,7 @@ func defaultAlias(c *x509.Certificate) string {
 // pkcs12Result is what `caronboard pkcs12` reports.
 type pkcs12Result struct {
 	File   string           `json:"file"`
+	From   string           `json:"from,omitempty"`
 	Alias  string           `json:"alias"`
 	Format string           `json:"format"`
 	Chain  []string         `json:"chain"`

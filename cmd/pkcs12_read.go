@@ -18,6 +18,22 @@ type storeFlags struct {
 	KeyPassphraseFile string
 	NoPassphrase      bool
 	Alias             string
+	// passFlag names the passphrase file flag in messages (default
+	// --passphrase-file); noEnv: CARONBOARD_PASSPHRASE is not this
+	// keystore's (pkcs12 --from, where it is the new file's).
+	passFlag string
+	noEnv    bool
+}
+
+func (s *storeFlags) spec(path string) secretSpec {
+	spec := secretSpec{what: "passphrase of " + path, file: s.PassphraseFile, fileFlag: s.passFlag, envVar: envPassphrase}
+	if spec.fileFlag == "" {
+		spec.fileFlag = "--passphrase-file"
+	}
+	if s.noEnv {
+		spec.envVar = ""
+	}
+	return spec
 }
 
 // add registers the flags; passFlag is the name of the store passphrase
@@ -60,9 +76,10 @@ func (a *App) openStore(ctx context.Context, path string, s *storeFlags) (*keyst
 		k := string(b)
 		pw.KeyPassword = &k
 	}
-	given := s.PassphraseFile != "" || a.Getenv(envPassphrase) != ""
+	spec := s.spec(path)
+	given := s.PassphraseFile != "" || spec.envVar != "" && a.Getenv(spec.envVar) != ""
 	if !s.NoPassphrase && given {
-		pass, err := a.readSecret(secretSpec{what: "passphrase of " + path, file: s.PassphraseFile, fileFlag: "--passphrase-file", envVar: envPassphrase})
+		pass, err := a.readSecret(spec)
 		if err != nil {
 			return nil, err
 		}
@@ -73,11 +90,12 @@ func (a *App) openStore(ctx context.Context, path string, s *storeFlags) (*keyst
 	if s.NoPassphrase || err == nil || !errors.Is(err, keystore.ErrWrongPassphrase) {
 		if s.NoPassphrase && errors.Is(err, keystore.ErrWrongPassphrase) {
 			return nil, &Error{Code: "wrong_passphrase", Exit: exitFailed, Err: err, Message: path + ": the keystore has a passphrase (it does not open without one)",
-				Hint: "drop --no-passphrase and give it with --passphrase-file FILE or " + envPassphrase}
+				Hint: "drop the no-passphrase flag and give it with " + spec.fileFlag + " FILE"}
 		}
 		return st, err
 	}
-	pass, err := a.readSecret(secretSpec{what: "passphrase of " + path, fileFlag: "--passphrase-file", envVar: envPassphrase})
+	spec.file = ""
+	pass, err := a.readSecret(spec)
 	if err != nil {
 		return nil, err
 	}

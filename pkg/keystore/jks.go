@@ -207,4 +207,3 @@ func openJKS(ctx context.Context, data []byte, pw StorePasswords) (*Store, error
 	}
 	return st, nil
 }
-

@@ -56,7 +56,18 @@ func (s *p12Summary) checkDecodable(maxIter int) error {
 	return nil
 }
 
-const p12ReexportHint = "re-export it with OpenSSL (openssl pkcs12 -in OLD -nodes -out tmp.pem, then openssl pkcs12 -export) or rebuild it with caronboard pkcs12"
+// p12ReexportHint is the way out of a file this tool does not read. The
+// OpenSSL commands work on OpenSSL 3 as printed (-legacy loads RC2, RC4 and
+// DES; it reads modern files too); interop_hints_test.go runs them.
+const p12ReexportHint = P12RebuildAdvice
+
+// P12RebuildAdvice says how to rebuild a keystore this tool cannot use as
+// it is, with caronboard or, when caronboard cannot read it, with OpenSSL 3.
+const P12RebuildAdvice = "rebuild it with 'caronboard pkcs12 --from OLD.p12 --out NEW.p12', or re-export it with OpenSSL 3: " + P12OpenSSLExport + " (then delete tmp.pem, which holds the key unencrypted)"
+
+// P12OpenSSLExport is the OpenSSL 3 command pair that re-exports any
+// PKCS#12 file as a modern one.
+const P12OpenSSLExport = "openssl pkcs12 -legacy -in OLD.p12 -nodes -out tmp.pem && openssl pkcs12 -export -in tmp.pem -out NEW.p12"
 
 func summarize(f *p12File) *p12Summary {
 	s := &p12Summary{}
@@ -147,7 +158,7 @@ func consumers(c algClass) string {
 	case classPBMAC1:
 		return "only OpenSSL 3.4 and later and Java 26 and later; OpenSSL 3.0 to 3.3, Java 17, Windows and macOS cannot open it"
 	case classWeak:
-		return "OpenSSL 3 opens it only with -legacy (it uses RC2, RC4, single DES or 2-key 3DES), and newer Java, Windows and macOS may refuse it; do not use it as it is: rebuild it with caronboard pkcs12 (add --legacy only for consumers that need 3DES)"
+		return "OpenSSL 3 opens it only with -legacy (it uses RC2, RC4, single DES or 2-key 3DES), and newer Java, Windows and macOS may refuse it; do not use it as it is: rebuild it with 'caronboard pkcs12 --from FILE --out NEW.p12' (add --legacy only for consumers that need 3DES)"
 	}
 	return "unknown: the file uses an algorithm this tool does not recognise"
 }

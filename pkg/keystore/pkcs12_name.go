@@ -1,6 +1,7 @@
 package keystore
 
 import (
+	"bytes"
 	"encoding/asn1"
 	"errors"
 )
@@ -12,10 +13,11 @@ import (
 // the certificate bags and a plain SafeContents holding the shrouded key bag
 // (the key itself is encrypted inside the bag). setFriendlyName adds the
 // attribute to that key bag, which is where keytool takes a PrivateKeyEntry's
-// alias from, re-encodes the structure and recomputes the MAC over the new
+// alias from, and to the leaf's certificate bag (the one with the key bag's
+// localKeyId), where Python's cryptography and openssl -info read it: the
+// encrypted part is decrypted and encrypted again with its own parameters.
+// Then it re-encodes the structure and recomputes the MAC over the new
 // AuthenticatedSafe with the original algorithm, salt and iteration count.
-// Naming the leaf's certificate bag too would mean decrypting and
-// re-encrypting the certificates; no consumer needs it.
 
 // setFriendlyName sets the friendlyName attribute of the key bag of pfxData,
 // a file written by go-pkcs12, and returns the new file.
@@ -32,8 +34,9 @@ func setFriendlyName(pfxData []byte, name, password string) ([]byte, error) {
 		return nil, err
 	}
 	named := 0
+	var keyID []byte
 	for i, ci := range infos {
-		if !ci.ContentType.Equal(oidData) {
+		if ci.ContentType.Equal(oidEncryptedData) {
 			continue
 		}
 		var contents []byte
@@ -44,6 +47,7 @@ func setFriendlyName(pfxData []byte, name, password string) ([]byte, error) {
 		for j := range bags {
 			if bags[j].ID.Equal(oidShroudedBag) || bags[j].ID.Equal(oidKeyBag) {
 				bags[j].Attributes = withAttribute(bags[j].Attributes, attr)
+				keyID = bags[j].localKeyID()
 				named++
 			}
 		}
@@ -58,6 +62,23 @@ func setFriendlyName(pfxData []byte, name, password string) ([]byte, error) {
 	}
 	if named != 1 {
 		return nil, errors.New("go-pkcs12 did not write exactly one key bag in a plain SafeContents")
+	}
+	certNamed := false
+	for i, ci := range infos {
+		if !ci.ContentType.Equal(oidEncryptedData) || certNamed {
+			continue
+		}
+		content, ok, err := nameLeafBag(ci, attr, keyID, password)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			infos[i].Content = explicit0(content)
+			certNamed = true
+		}
+	}
+	if !certNamed {
+		return nil, errors.New("go-pkcs12 did not write the certificate in an encrypted SafeContents")
 	}
 	if authSafe, err = asn1.Marshal(infos); err != nil {
 		return nil, err
@@ -93,4 +114,55 @@ func withAttribute(attrs []pkcs12Attribute, attr pkcs12Attribute) []pkcs12Attrib
 		}
 	}
 	return out
+}
+
+// nameLeafBag decrypts an encrypted SafeContents written by go-pkcs12, sets
+// attr on the certificate bag with localKeyId keyID (or, without one, the
+// first, which go-pkcs12 writes for the leaf) and returns the EncryptedData
+// encrypted again with the same algorithm and parameters.
+func nameLeafBag(ci contentInfo, attr pkcs12Attribute, keyID []byte, password string) ([]byte, bool, error) {
+	var ed encryptedData
+	if !unmarshalExact(ci.Content.Bytes, &ed) {
+		return nil, false, errors.New("unexpected PKCS#12 structure from go-pkcs12")
+	}
+	ct, ok := encryptedContent(ed.Info.Content)
+	if !ok {
+		return nil, false, errors.New("unexpected PKCS#12 structure from go-pkcs12")
+	}
+	plain, err := decryptPart(ed.Info.Algorithm, ct, password)
+	if err != nil {
+		return nil, false, err
+	}
+	var bags []safeBag
+	if !unmarshalExact(plain, &bags) {
+		return nil, false, errors.New("unexpected PKCS#12 structure from go-pkcs12")
+	}
+	leaf := -1
+	for j := range bags {
+		if !bags[j].ID.Equal(oidCertBag) {
+			continue
+		}
+		if leaf < 0 || len(keyID) > 0 && bytes.Equal(bags[j].localKeyID(), keyID) {
+			leaf = j
+			if len(keyID) == 0 || bytes.Equal(bags[j].localKeyID(), keyID) {
+				break
+			}
+		}
+	}
+	if leaf < 0 {
+		return nil, false, nil
+	}
+	bags[leaf].Attributes = withAttribute(bags[leaf].Attributes, attr)
+	if plain, err = asn1.Marshal(bags); err != nil {
+		return nil, false, err
+	}
+	if ct, err = encryptPart(ed.Info.Algorithm, plain, password); err != nil {
+		return nil, false, err
+	}
+	var out encryptedDataOut
+	out.Info.ContentType = oidData
+	out.Info.Algorithm = ed.Info.Algorithm
+	out.Info.Content = ct
+	content, err := asn1.Marshal(out)
+	return content, err == nil, err
 }

@@ -95,13 +95,40 @@ func (f *p12File) openBags(ctx context.Context, password string, budget *kdfBudg
 	return bags, nil
 }
 
-// decryptPart decrypts one EncryptedData content. An empty password is
-// tried in both forms writers use: the empty BMPString (two zero bytes) and
-// no bytes at all.
-func decryptPart(alg pkix.AlgorithmIdentifier, ct []byte, password string) ([]byte, error) {
+// partKey is a block cipher and IV for one encrypted part.
+type partKey struct {
+	block cipher.Block
+	iv    []byte
+}
+
+// partKeys derives the key and IV of an encrypted part from the password:
+// for an empty password, both forms writers use (the empty BMPString, two
+// zero bytes, and no bytes at all), in that order. PBES2 takes the password
+// as UTF-8 (RFC 8018; OpenSSL, Windows and go-pkcs12 agree). RC2 gives
+// errNeedsGoPKCS12.
+func partKeys(alg pkix.AlgorithmIdentifier, password string) ([]partKey, error) {
 	switch {
 	case alg.Algorithm.Equal(oidPBES2):
-		return decryptPBES2(alg, ct, password)
+		var params pbes2Params
+		var kdf pbkdf2Params
+		if !unmarshalExact(alg.Parameters.FullBytes, &params) || !unmarshalExact(params.KDF.Parameters.FullBytes, &kdf) {
+			return nil, damaged("encryption parameters")
+		}
+		prf, ok := hmacHash(kdf.PRF.Algorithm)
+		c, cok := findCipher(params.Scheme.Algorithm)
+		var iv []byte
+		if !ok || !cok || !unmarshalExact(params.Scheme.Parameters.FullBytes, &iv) || len(iv) != aes.BlockSize {
+			return nil, newError(ErrUnsupportedFormat, "the PKCS#12 file's encryption parameters are not supported; %s", p12ReexportHint)
+		}
+		key, err := pbkdf2.Key(prf, password, kdf.Salt, kdf.Iterations, c.keySize)
+		if err != nil {
+			return nil, damaged("encryption parameters")
+		}
+		block, err := aes.NewCipher(key)
+		if err != nil {
+			return nil, newError(ErrUnsupportedFormat, "the PKCS#12 file's encryption parameters are not supported; %s", p12ReexportHint)
+		}
+		return []partKey{{block, iv}}, nil
 	case alg.Algorithm.Equal(oid3DES):
 		var p pbeParams
 		if !unmarshalExact(alg.Parameters.FullBytes, &p) {
@@ -115,6 +142,7 @@ func decryptPart(alg pkix.AlgorithmIdentifier, ct []byte, password string) ([]by
 		if password == "" {
 			forms = append(forms, nil)
 		}
+		var out []partKey
 		for _, pw := range forms {
 			key := pkcs12KDF(sha1.New, pw, p.Salt, p.Iterations, 1, 24)
 			iv := pkcs12KDF(sha1.New, pw, p.Salt, p.Iterations, 2, 8)
@@ -122,46 +150,39 @@ func decryptPart(alg pkix.AlgorithmIdentifier, ct []byte, password string) ([]by
 			if err != nil {
 				return nil, err
 			}
-			if out, ok := cbcDecrypt(block, iv, ct); ok {
-				return out, nil
-			}
+			out = append(out, partKey{block, iv})
 		}
-		return nil, wrongContentsPassphrase()
+		return out, nil
 	}
 	return nil, errNeedsGoPKCS12
 }
 
-func wrongContentsPassphrase() error {
-	return newError(ErrWrongPassphrase, "wrong passphrase for the contents: they do not decrypt with it (another passphrase, or damage)")
-}
-
-// decryptPBES2 decrypts PBES2 with PBKDF2 and AES-CBC; the password is
-// UTF-8 (RFC 8018, OpenSSL, Windows and go-pkcs12 agree).
-func decryptPBES2(alg pkix.AlgorithmIdentifier, ct []byte, password string) ([]byte, error) {
-	var params pbes2Params
-	var kdf pbkdf2Params
-	if !unmarshalExact(alg.Parameters.FullBytes, &params) || !unmarshalExact(params.KDF.Parameters.FullBytes, &kdf) {
-		return nil, damaged("encryption parameters")
-	}
-	prf, ok := hmacHash(kdf.PRF.Algorithm)
-	c, cok := findCipher(params.Scheme.Algorithm)
-	var iv []byte
-	if !ok || !cok || !unmarshalExact(params.Scheme.Parameters.FullBytes, &iv) || len(iv) != aes.BlockSize {
-		return nil, newError(ErrUnsupportedFormat, "the PKCS#12 file's encryption parameters are not supported; %s", p12ReexportHint)
-	}
-	key, err := pbkdf2.Key(prf, password, kdf.Salt, kdf.Iterations, c.keySize)
-	if err != nil {
-		return nil, damaged("encryption parameters")
-	}
-	block, err := aes.NewCipher(key)
+// decryptPart decrypts one EncryptedData content.
+func decryptPart(alg pkix.AlgorithmIdentifier, ct []byte, password string) ([]byte, error) {
+	keys, err := partKeys(alg, password)
 	if err != nil {
 		return nil, err
 	}
-	out, ok := cbcDecrypt(block, iv, ct)
-	if !ok {
-		return nil, wrongContentsPassphrase()
+	for _, k := range keys {
+		if out, ok := cbcDecrypt(k.block, k.iv, ct); ok {
+			return out, nil
+		}
 	}
-	return out, nil
+	return nil, wrongContentsPassphrase()
+}
+
+// encryptPart encrypts plain as decryptPart decrypts it (the first
+// password form).
+func encryptPart(alg pkix.AlgorithmIdentifier, plain []byte, password string) ([]byte, error) {
+	keys, err := partKeys(alg, password)
+	if err != nil {
+		return nil, err
+	}
+	return cbcEncrypt(keys[0].block, keys[0].iv, plain), nil
+}
+
+func wrongContentsPassphrase() error {
+	return newError(ErrWrongPassphrase, "wrong passphrase for the contents: they do not decrypt with it (another passphrase, or damage)")
 }
 
 // cbcDecrypt decrypts and removes PKCS#7 padding; ok is false when the
