@@ -15,10 +15,31 @@ import (
 // context: it stops before it replaces any file and exits 1 "interrupted".
 // The handler stays installed until the process exits, so a signal that
 // arrives after the command finished cannot turn its exit status into
-// "killed by a signal" for a run that in fact completed.
+// "killed by a signal" for a run that in fact completed. A second signal,
+// while the command is still busy after the first, kills the process.
 func Main() int {
-	ctx, _ := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	return Run(ctx, newApp(), os.Args[1:])
+	return Run(notifyContext(), newApp(), os.Args[1:])
+}
+
+// notifyContext is cancelled at the first SIGINT or SIGTERM; then the
+// default handling comes back, so that the second one ends the process even
+// when the command does not stop.
+func notifyContext() context.Context {
+	ctx, _ := notifyContextStopped()
+	return ctx
+}
+
+// notifyContextStopped is notifyContext; the channel is closed once the
+// default handling is back (for the test).
+func notifyContextStopped() (context.Context, <-chan struct{}) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	stopped := make(chan struct{})
+	go func() {
+		<-ctx.Done()
+		stop()
+		close(stopped)
+	}()
+	return ctx, stopped
 }
 
 // Run executes one command line with the given App and returns the exit code.
