@@ -1,6 +1,7 @@
 package keystore
 
 import (
+	"context"
 	"crypto"
 	"crypto/ecdh"
 	"crypto/ecdsa"
@@ -101,6 +102,11 @@ func decodePKCS12(data []byte, password string, maxIter int) (*P12Contents, erro
 		if !ok {
 			return nil, f.macFailure(password, s)
 		}
+	}
+	// Check the key bags inside encrypted parts, and the total work,
+	// before go-pkcs12 decrypts anything (RC2 parts only it can open).
+	if _, err := f.openBags(context.Background(), password, newKDFBudget()); err != nil && !errors.Is(err, errNeedsGoPKCS12) {
+		return nil, err
 	}
 	key, certs, err := f.decrypt(password)
 	if err != nil {
