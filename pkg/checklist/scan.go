@@ -139,7 +139,7 @@ func classify(f *File, size int64) {
 		return
 	}
 	limit := int64(certificateFileLimit)
-	if ext == ".p12" || ext == ".pfx" || ext == ".zip" {
+	if ext == ".p12" || ext == ".pfx" || ext == ".zip" || ext == ".jks" || ext == ".keystore" {
 		limit = keystoreReadLimit
 	}
 	if size > limit {
@@ -155,7 +155,7 @@ func classify(f *File, size int64) {
 		order = []func(*File, []byte) bool{asCSR, asKey, asCertificates, asPKCS12, asZip}
 	case ".cer", ".crt", ".der":
 		order = []func(*File, []byte) bool{asCertificates, asKey, asCSR, asPKCS12, asZip}
-	case ".p12", ".pfx":
+	case ".p12", ".pfx", ".jks", ".keystore":
 		order = []func(*File, []byte) bool{asPKCS12, asKey, asCSR, asCertificates, asZip}
 	case ".zip":
 		order = []func(*File, []byte) bool{asZip, asKey, asCSR, asCertificates, asPKCS12}

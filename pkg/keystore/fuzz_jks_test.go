@@ -101,3 +101,12 @@ func FuzzOpenJKS(f *testing.F) {
 		}
 	})
 }
+
+// TestInspectKindJKS: checklist tells a JKS keystore by its entries, without
+// the password.
+func TestInspectKindJKS(t *testing.T) {
+	s, err := InspectPKCS12Kind(jksSeed(t, testP12Password))
+	if err != nil || s.Kind != P12KindKeystore || s.FriendlyName != "rp" || !s.Info.Legacy {
+		t.Errorf("%+v %v", s, err)
+	}
+}

@@ -28,15 +28,23 @@ const (
 // jksAliases checks the structure of a JKS file and returns its aliases in
 // file order.
 func jksAliases(data []byte) ([]string, error) {
+	aliases, _, err := jksWalk(data)
+	return aliases, err
+}
+
+// jksWalk is jksAliases, also returning the aliases of the private-key
+// entries.
+func jksWalk(data []byte) ([]string, []string, error) {
+	var keys []string
 	r := &jksReader{b: data}
 	r.u32() // magic
 	version := r.u32()
 	if version != 1 && version != 2 {
-		return nil, errJKSDamaged("unknown version")
+		return nil, nil, errJKSDamaged("unknown version")
 	}
 	n := r.u32()
 	if n > jksMaxEntries {
-		return nil, errJKSDamaged("too many entries")
+		return nil, nil, errJKSDamaged("too many entries")
 	}
 	var aliases []string
 	for range n {
@@ -45,17 +53,18 @@ func jksAliases(data []byte) ([]string, error) {
 		r.skip(8) // creation time
 		switch tag {
 		case jksPrivateKeyTag:
+			keys = append(keys, aliases[len(aliases)-1])
 			key := r.bytes(int(r.u32()))
 			var info struct {
 				Algo pkix.AlgorithmIdentifier
 				Data []byte
 			}
 			if r.err == nil && (!unmarshalExact(key, &info) || len(info.Data) < jksMinKeyData) {
-				return nil, errJKSDamaged("private key entry")
+				return nil, nil, errJKSDamaged("private key entry")
 			}
 			certs := r.u32()
 			if certs > jksMaxEntries {
-				return nil, errJKSDamaged("certificate chain")
+				return nil, nil, errJKSDamaged("certificate chain")
 			}
 			for range certs {
 				r.cert(version)
@@ -64,7 +73,7 @@ func jksAliases(data []byte) ([]string, error) {
 			r.cert(version)
 		default:
 			if r.err == nil {
-				return nil, newError(ErrUnsupportedFormat, "the Java keystore holds an entry of a kind this tool does not read (a secret key?); convert it with keytool -importkeystore -deststoretype PKCS12")
+				return nil, nil, newError(ErrUnsupportedFormat, "the Java keystore holds an entry of a kind this tool does not read (a secret key?); convert it with keytool -importkeystore -deststoretype PKCS12")
 			}
 		}
 		if r.err != nil {
@@ -73,9 +82,9 @@ func jksAliases(data []byte) ([]string, error) {
 	}
 	r.skip(20) // SHA-1 integrity digest
 	if r.err != nil || len(r.b) != 0 {
-		return nil, errJKSDamaged("truncated, or data after the end")
+		return nil, nil, errJKSDamaged("truncated, or data after the end")
 	}
-	return aliases, nil
+	return aliases, keys, nil
 }
 
 func errJKSDamaged(what string) error {
@@ -207,3 +216,6 @@ func openJKS(ctx context.Context, data []byte, pw StorePasswords) (*Store, error
 	}
 	return st, nil
 }
+
+// jksRecommendation is what this package says of JKS.
+const jksRecommendation = "JKS is Java's old keystore format; for new use, rebuild it as PKCS#12 (caronboard pkcs12 --from FILE --out NEW.p12)"

@@ -249,7 +249,26 @@ type P12Summary struct {
 // InspectPKCS12Kind tells a keystore from a trust store without the
 // password, and describes its protection as InspectPKCS12 does. Errors are
 // those of InspectPKCS12.
+//
+// A Java KeyStore (JKS) is told apart too, by its entries' tags, which show
+// without the password: a keystore when it holds a private-key entry, else a
+// trust store.
 func InspectPKCS12Kind(data []byte) (P12Summary, error) {
+	if StoreFormat(data) == FormatJKS {
+		aliases, keys, err := jksWalk(data)
+		if err != nil {
+			return P12Summary{}, err
+		}
+		out := P12Summary{Kind: P12KindTrustStore, Info: P12Info{MACAlgorithm: "JKS (SHA-1)", CertEncryption: "none",
+			KeyEncryption: "JKS (SHA-1 key stream)", Legacy: true, Consumers: "Java only: " + jksRecommendation}}
+		switch {
+		case len(keys) > 0:
+			out.Kind, out.FriendlyName = P12KindKeystore, keys[0]
+		case len(aliases) > 0:
+			out.FriendlyName = aliases[0]
+		}
+		return out, nil
+	}
 	s, f, err := inspect(data)
 	if err != nil {
 		return P12Summary{}, err
