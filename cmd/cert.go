@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"crypto/x509"
 	"fmt"
 	"strings"
@@ -42,6 +43,11 @@ type CertVerifyOptions struct {
 	CSR            string
 	At             string
 	PassphraseFile string
+	// Alias, KeyPassphraseFile and NoPassphrase apply when --cert is a
+	// keystore (PKCS#12 or Java JKS).
+	Alias             string
+	KeyPassphraseFile string
+	NoPassphrase      bool
 
 	profile csr.Profile
 	at      time.Time
@@ -69,7 +75,10 @@ pass, fail, warn or skip:
   signature_algorithm  not SHA-1 or MD5
 
 Certificates may be PEM or DER (a .cer may be either); --cert and --ca files may hold
-several. With --key, the certificate that matches the key is the leaf; otherwise the
+several. --cert may also be a keystore (PKCS#12 or Java JKS, recognised by content):
+then its key entry (--alias, when it has several) is checked, key and chain included;
+its passphrase as for 'pkcs12 inspect' (--passphrase-file, --no-passphrase,
+--key-passphrase-file). With --key, the certificate that matches the key is the leaf; otherwise the
 first one in --cert. The key's passphrase, if it has one, comes from --passphrase-file
 or CARONBOARD_PASSPHRASE or a prompt. --at judges validity at another time.
 
@@ -87,7 +96,7 @@ not be read, 2 usage error.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return certVerifyRun(a, opts)
+			return certVerifyRun(cmd.Context(), a, opts)
 		},
 	}
 	f := c.Flags()
@@ -97,7 +106,10 @@ not be read, 2 usage error.`,
 	f.StringVar(&opts.Profile, "profile", "", "check against this profile: car or freja")
 	f.StringVar(&opts.CSR, "csr", "", "the CSR the certificate should have been issued for")
 	f.StringVar(&opts.At, "at", "", "judge validity at this time (RFC 3339) instead of now")
-	f.StringVar(&opts.PassphraseFile, "passphrase-file", "", "passphrase of --key (- for stdin)")
+	f.StringVar(&opts.PassphraseFile, "passphrase-file", "", "passphrase of --key, or of --cert when it is a keystore (- for stdin)")
+	f.StringVar(&opts.Alias, "alias", "", "when --cert is a keystore with several key entries: the one to check")
+	f.StringVar(&opts.KeyPassphraseFile, "key-passphrase-file", "", "when --cert is a Java keystore: the key entry's own passphrase")
+	f.BoolVar(&opts.NoPassphrase, "no-passphrase", false, "when --cert is a keystore: it has no passphrase")
 	markConfigurable(f, "profile")
 	registerProfileCompletion(c)
 	return c
@@ -134,23 +146,47 @@ func parseAt(s string, now func() time.Time) (time.Time, error) {
 	return t, nil
 }
 
-func certVerifyRun(a *App, opts *CertVerifyOptions) error {
-	certs, err := keystore.ReadCertificates(opts.Cert)
-	if err != nil {
-		return err
-	}
+func certVerifyRun(ctx context.Context, a *App, opts *CertVerifyOptions) error {
 	roots, err := readCertFiles(opts.CA)
 	if err != nil {
 		return err
 	}
-	in := verify.CertInput{Leaf: certs[0], Others: certs[1:], Roots: roots, Profile: opts.profile, At: opts.at}
+	var in verify.CertInput
+	if isKeystoreFile(opts.Cert) {
+		if opts.Key != "" {
+			return usageErr("the keystore holds the key: drop --key", "--key cannot be used when --cert is a keystore")
+		}
+		sf := &storeFlags{PassphraseFile: opts.PassphraseFile, KeyPassphraseFile: opts.KeyPassphraseFile, NoPassphrase: opts.NoPassphrase, Alias: opts.Alias}
+		st, err := a.openStore(ctx, opts.Cert, sf)
+		if err != nil {
+			return err
+		}
+		e, err := keyEntry(opts.Cert, st, opts.Alias)
+		if err != nil {
+			return err
+		}
+		in = profileInput(st, e, roots, &PKCS12InspectOptions{profile: opts.profile, at: opts.at})
+		in.Roots = roots
+		if len(roots) == 0 {
+			in.Roots = profileInput(st, e, nil, &PKCS12InspectOptions{}).Roots
+		}
+	} else {
+		if opts.Alias != "" || opts.KeyPassphraseFile != "" || opts.NoPassphrase {
+			return usageErr("use them when --cert is a keystore", "--alias, --key-passphrase-file and --no-passphrase apply to a keystore given as --cert")
+		}
+		certs, err := keystore.ReadCertificates(opts.Cert)
+		if err != nil {
+			return err
+		}
+		in = verify.CertInput{Leaf: certs[0], Others: certs[1:], Roots: roots, Profile: opts.profile, At: opts.at}
+	}
 	if opts.Key != "" {
 		key, _, err := a.loadKey(opts.Key, opts.PassphraseFile, "--passphrase-file", envPassphrase)
 		if err != nil {
 			return err
 		}
 		in.Key = key.Public()
-		if leaf, others, err := verify.FindLeaf(certs, in.Key); err == nil {
+		if leaf, others, err := verify.FindLeaf(append([]*x509.Certificate{in.Leaf}, in.Others...), in.Key); err == nil {
 			in.Leaf, in.Others = leaf, others
 		}
 	}
@@ -170,6 +206,20 @@ func certVerifyRun(a *App, opts *CertVerifyOptions) error {
 	}{opts.Cert, rep})
 	printCertReport(a, rep)
 	return certVerdict(opts.Cert, rep)
+}
+
+// isKeystoreFile tells a keystore (PKCS#12 or JKS) from a certificate file
+// by its content.
+func isKeystoreFile(path string) bool {
+	data, err := keystore.ReadFile(path, maxKeystoreSize)
+	if err != nil {
+		return false
+	}
+	if keystore.StoreFormat(data) != keystore.FormatPKCS12 {
+		return true
+	}
+	_, err = keystore.InspectPKCS12(data)
+	return err == nil
 }
 
 // readCertFiles reads every certificate of several files.

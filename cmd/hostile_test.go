@@ -135,6 +135,9 @@ func TestHostileInputFiles(t *testing.T) {
 				if kind == "key-not-matching" && (c.name == "ping-p12" || c.name == "csr") {
 					continue // ping sends what the keystore holds (the server judges it); csr has no certificate
 				}
+				if c.name == "pkcs12-inspect" && (kind == "no-key" || kind == "several-keys") {
+					continue // inspect describes a trust store and every entry of a store with several
+				}
 				t.Run(c.name+"/"+slot+"/"+kind, func(t *testing.T) {
 					if kind == "unreadable" && root {
 						t.Skip("running as root, which reads a mode-000 file anyway: the unreadable case needs an ordinary user")
