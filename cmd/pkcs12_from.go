@@ -2,9 +2,11 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"crypto/rsa"
 	"crypto/x509"
 
+	"github.com/caronboard/caronboard/pkg/keystore"
 	"github.com/caronboard/caronboard/pkg/verify"
 )
 
@@ -43,6 +45,11 @@ func (a *App) fromStore(ctx context.Context, opts *PKCS12Options, roots []*x509.
 	sf := &storeFlags{PassphraseFile: opts.FromPassphraseFile, KeyPassphraseFile: opts.KeyPassphraseFile,
 		NoPassphrase: opts.FromNoPassphrase, Alias: opts.Alias, passFlag: "--from-passphrase-file", noEnv: true}
 	st, err := a.openStore(ctx, opts.From, sf)
+	var e0 *Error
+	if errors.Is(err, keystore.ErrWrongPassphrase) && !errors.As(err, &e0) {
+		return nil, nil, "", &Error{Code: "wrong_passphrase", Exit: exitFailed, Err: err, Message: err.Error(),
+			Hint: "give the old keystore's passphrase with --from-passphrase-file FILE (and a Java key entry's own with --key-passphrase-file)"}
+	}
 	if err != nil {
 		return nil, nil, "", err
 	}
