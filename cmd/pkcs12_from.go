@@ -2,9 +2,9 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"crypto/rsa"
 	"crypto/x509"
+	"errors"
 
 	"github.com/caronboard/caronboard/pkg/keystore"
 	"github.com/caronboard/caronboard/pkg/verify"
