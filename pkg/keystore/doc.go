@@ -57,8 +57,9 @@
 // macOS Keychain, Windows Server 2016 and older Java). Never LegacyRC2 (OpenSSL
 // 3 needs -legacy) and never Modern2026 (OpenSSL 3.0 and Java 17 cannot read
 // PBMAC1). The chain is stored in the order given, the key must match the
-// leaf, and the key bag gets a friendlyName (which go-pkcs12 cannot set) so
-// that keytool shows a real alias; the MAC is recomputed after adding it.
+// leaf, and the key bag and the leaf's certificate bag get a friendlyName
+// (which go-pkcs12 cannot set) so that keytool, OpenSSL and Python show a
+// real alias; the MAC is recomputed after adding it.
 // Every file is decoded again before it is returned.
 //
 // DecodePKCS12 reads modern and legacy files (RC2-40, RC2-128, 3DES, PBES2
@@ -68,6 +69,18 @@
 // go-pkcs12 decrypt. InspectPKCS12 names the algorithms and says who can open
 // the file, without the passphrase. Iteration counts above 10 000 000 are
 // refused before any key derivation.
+//
+// # Every entry of a keystore
+//
+// OpenStore reads every entry of a PKCS#12 file (any number of key entries,
+// trusted certificates, other certificates; each key's chain as the path from
+// its certificate to the root) or of a Java KeyStore (JKS, through
+// github.com/pavlo-v-chernykh/keystore-go after a check of its length
+// fields), recognised by content; JCEKS is recognised and refused. It
+// decrypts each encrypted SafeContents part itself (PBES2 AES, 3DES; RC2 is
+// left to go-pkcs12) and checks every key bag found inside, and the file's
+// total key-derivation work (at most 20 000 000 iterations), before go-pkcs12
+// decrypts a key; an empty password is tried in both forms writers use.
 //
 // # Files
 //
