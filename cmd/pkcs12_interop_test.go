@@ -189,6 +189,20 @@ print(p.cert.friendly_name.decode(), p.key is not None, len(p.additional_certs))
 		}
 	})
 
+	t.Run("truststore's OpenSSL advice works on caronboard's trust stores", func(t *testing.T) {
+		for _, flags := range [][]string{{"--no-passphrase"}, {"--passphrase-file", storePass}} {
+			ts := filepath.Join(t.TempDir(), "trust.p12")
+			if code, _, out := cli(append([]string{"truststore", "--env", "sandbox", "--sandbox-dir", sb.Dir, "--format", "pkcs12", "--out", ts}, flags...)...); code != exitOK {
+				t.Fatalf("truststore: exit %d %s", code, out)
+			}
+			pass := "pass:"
+			if len(flags) == 2 {
+				pass = "pass:store-pass-1"
+			}
+			run(osl, "pkcs12", "-in", ts, "-nokeys", "-passin", pass) // as printed, with the passphrase typed at the prompt
+		}
+	})
+
 	t.Run("the OpenSSL 3 re-export advice works as printed", func(t *testing.T) {
 		work := t.TempDir()
 		data := mustRead(t, files[1].path) // the RC2 file

@@ -207,3 +207,35 @@ open(sys.argv[2], "wb").write(pkcs12.serialize_key_and_certificates(b"pyalias", 
 		}
 	}
 }
+
+// TestPKCS7HintWorksAsPrinted runs the conversion command ParseCertificates
+// suggests for a PKCS#7 file with OpenSSL 3 and reads its result.
+func TestPKCS7HintWorksAsPrinted(t *testing.T) {
+	requireOpenSSL(t)
+	dir := t.TempDir()
+	cert := writeTestFile(t, dir, "c.pem", certPEM(testPKI(t).RP.Cert))
+	p7 := filepath.Join(dir, "FILE")
+	mustOpenSSL(t, "crl2pkcs7", "-nocrl", "-certfile", cert, "-out", p7)
+	_, err := ParseCertificates(mustReadFile(t, p7))
+	const want = "openssl pkcs7 -print_certs -in FILE -out certs.pem"
+	if err == nil || !strings.Contains(notCertHint([]string{"PKCS7"}), want) {
+		t.Fatalf("PKCS#7 input: %v", err)
+	}
+	c := exec.Command("openssl", strings.Fields(want)[1:]...)
+	c.Dir = dir
+	if out, err := c.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", want, err, out)
+	}
+	if certs, err := ParseCertificates(mustReadFile(t, filepath.Join(dir, "certs.pem"))); err != nil || len(certs) != 1 {
+		t.Errorf("certs.pem: %d certificates, %v", len(certs), err)
+	}
+}
+
+func mustReadFile(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
