@@ -67,6 +67,7 @@ Exit codes: 0 success, 1 the operation or check failed, 2 usage error.`,
 		NewDocsCmd(a),
 		NewTruststoreCmd(a),
 		NewChecklistCmd(a),
+		NewExpiryCmd(a, nil),
 	)
 	return root
 }
