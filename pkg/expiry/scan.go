@@ -67,12 +67,7 @@ func (s *Scanner) AddError(file string, err error) {
 // AddPath reads one file, or every certificate file of a folder (by
 // extension, recursively, skipping hidden entries, at most MaxDirFiles).
 func (s *Scanner) AddPath(path string) {
-	st, err := os.Stat(path)
-	if err != nil {
-		s.AddError(path, err)
-		return
-	}
-	if st.IsDir() {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		s.addDir(path)
 		return
 	}
