@@ -130,6 +130,11 @@ func (s *Scanner) AddFile(path string) {
 		s.AddError(path, err)
 		return
 	}
+	s.AddData(path, data)
+}
+
+// AddData reads the contents of one file named path, as AddFile does.
+func (s *Scanner) AddData(path string, data []byte) {
 	if sum, err := keystore.InspectPKCS12Kind(data); err == nil {
 		s.addPKCS12(path, data, sum)
 		return
