@@ -280,7 +280,7 @@ func renewSubjectErr(err error, p csr.Profile) error {
 	e := classify(err)
 	for i, d := range e.Details {
 		if flag := overrideFlag(p, d.Field); flag != "" {
-			e.Details[i].Hint = d.Hint + "; the current certificate has this value: renew with " + flag + " VALUE"
+			e.Details[i].Hint = d.Hint + "; then renew with " + flag + " VALUE"
 		}
 	}
 	if len(e.Details) > 1 || len(e.Details) == 0 {
