@@ -151,8 +151,6 @@ func (f *expiryFolder) args(extra ...string) []string {
 	return append([]string{"expiry", "--dir", f.dir, "--jws", "--at", expiryAt.Format(time.RFC3339)}, extra...)
 }
 
-func (f *expiryFolder) env() map[string]string { return map[string]string{} }
-
 type expiryJSON struct {
 	OK           bool `json:"ok"`
 	Certificates []struct {

@@ -19,20 +19,19 @@ const envP12Passphrase = "CARONBOARD_P12_PASSPHRASE"
 
 // RenewOptions are the inputs of `caronboard renew`.
 type RenewOptions struct {
-	Cert, P12, Key       string
-	P12PassphraseFile    string
-	NewKey, Out          string
-	Bits                 int
-	Profile              string
-	Env                  string
-	Zip, Force           bool
-	PassphraseFile       string
-	NoPassphrase         bool
-	At                   string
-	overrides            map[string]string // csr flag name → value given
-	profile              csr.Profile
-	at                   time.Time
-	bitsSet, profileSeen bool
+	Cert, P12, Key    string
+	P12PassphraseFile string
+	NewKey, Out       string
+	Bits              int
+	Profile           string
+	Env               string
+	Zip, Force        bool
+	PassphraseFile    string
+	NoPassphrase      bool
+	At                string
+	overrides         map[string]string // csr flag name → value given
+	profile           csr.Profile
+	at                time.Time
 }
 
 // renewOverrideFlags are csr's subject flags, by profile field.
@@ -75,7 +74,6 @@ Examples:
 Exit codes: 0 written, 1 invalid input or failure (nothing written), 2 usage error.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.bitsSet = cmd.Flags().Changed("bits")
 			for name := range renewOverrideFlags {
 				if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
 					opts.overrides[name] = f.Value.String()

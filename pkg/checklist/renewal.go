@@ -31,10 +31,7 @@ type renewalState struct {
 // a CSR with the same subject and a different public key. current is the
 // certificate with the latest end date that is not for the CSR's key.
 func findRenewal(f *Folder) *renewalState {
-	var leaves []*File
-	for _, file := range append(f.Of(KindCertificate), f.Of(KindBundle)...) {
-		leaves = append(leaves, file)
-	}
+	leaves := append(f.Of(KindCertificate), f.Of(KindBundle)...)
 	st := &renewalState{}
 	for _, r := range f.Of(KindCSR) {
 		if r.CSR == nil {
