@@ -33,7 +33,7 @@ func TestHostileExpiryInputs(t *testing.T) {
 				r := runCLI(map[string]string{envPassphrase: fixturePass}, nil, "expiry", in.path, at, "-o", "json")
 				checkNoPanic(t, r)
 				var res struct {
-					OK     bool `json:"ok"`
+					OK     bool                             `json:"ok"`
 					Errors []struct{ File, Message string } `json:"errors"`
 				}
 				if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
