@@ -8,6 +8,9 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"math/big"
+	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -116,5 +119,40 @@ func TestScanDataRoles(t *testing.T) {
 	}
 	if !r.Failed() || r.Summary() != "2 certificates: 1 expire within 30 days, 1 ok, 1 unreadable files" {
 		t.Errorf("failed %v summary %q", r.Failed(), r.Summary())
+	}
+}
+
+// TestScanFolder: a folder scan reads certificate files and links to them,
+// skips keys, CSRs, hidden entries and other names.
+func TestScanFolder(t *testing.T) {
+	dir := t.TempDir()
+	c := newSelfSigned(t, "Folder", 3, at.AddDate(-1, 0, 0), at.AddDate(1, 0, 0))
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+	write := func(name string, data []byte) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.pem", certPEM)
+	write("sub/b.crt", certPEM)
+	write(".hidden/c.pem", certPEM)
+	write("notes.txt", certPEM)
+	write("client.key.pem", []byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"))
+	if err := os.Symlink(filepath.Join(dir, "a.pem"), filepath.Join(dir, "link.cer")); err != nil {
+		t.Fatal(err)
+	}
+	s := &Scanner{At: at, Warn: 30 * 24 * time.Hour}
+	s.AddPath(dir)
+	r := s.Report()
+	var files []string
+	for _, e := range r.Certificates {
+		files = append(files, filepath.Base(e.File))
+	}
+	sort.Strings(files)
+	if strings.Join(files, " ") != "a.pem b.crt link.cer" || len(r.Errors) != 0 {
+		t.Errorf("files %v errors %v", files, r.Errors)
 	}
 }

@@ -87,7 +87,12 @@ func (s *Scanner) addDir(dir string) {
 			}
 			return nil
 		}
-		if d.Type().IsRegular() && certExtensions[strings.ToLower(filepath.Ext(p))] {
+		regular := d.Type().IsRegular()
+		if d.Type()&fs.ModeSymlink != 0 { // a link to a certificate file counts; links to folders are not followed
+			st, err := os.Stat(p)
+			regular = err == nil && st.Mode().IsRegular()
+		}
+		if regular && certExtensions[strings.ToLower(filepath.Ext(p))] {
 			if len(files) >= MaxDirFiles {
 				return fmt.Errorf("more than %d certificate files", MaxDirFiles)
 			}
