@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -61,8 +62,8 @@ the leaf of a keystore, with its passphrase from --p12-passphrase-file or
 CARONBOARD_P12_PASSPHRASE or a prompt. The new key is encrypted with --passphrase-file or
 CARONBOARD_PASSPHRASE or a prompt (asked twice), or not at all with --no-passphrase.
 --new-key is refused when it exists (unless --force) and always when it, or --out, is the
-current certificate's, keystore's or key's own file: a renewal is written beside the old
-files, never over them. --env names the environment of the next steps' ping and client
+current certificate's, keystore's or key's own file (--key, or the .key named like --cert):
+a renewal is written beside the old files, never over them. --env names the environment of the next steps' ping and client
 commands (default: api for car, freja-prod for freja). --at judges the days left at
 another time (RFC 3339).
 
@@ -142,14 +143,32 @@ func (o *RenewOptions) validate(a *App) error {
 				return usageErr("write the new key and the CSR to different files", "--new-key and --out name the same file")
 			}
 		}
-		for _, cur := range []string{o.Cert, o.P12, o.Key} {
-			if cur != "" && samePath(p, cur) {
+		for _, cur := range o.currentFiles() {
+			if samePath(p, cur) {
 				return usageErr("write the renewal beside the current files, e.g. --new-key client-2027.key --out client-2027.csr",
 					"%s is the current certificate, keystore or key: a renewal never writes over it", p)
 			}
 		}
 	}
 	return nil
+}
+
+// currentFiles are the files a renewal must never write over: --cert, --p12,
+// --key, and the key named like the certificate (client.cer → client.key)
+// when it exists, since that is most likely the current key.
+func (o *RenewOptions) currentFiles() []string {
+	var out []string
+	for _, f := range []string{o.Cert, o.P12, o.Key} {
+		if f != "" {
+			out = append(out, f)
+		}
+	}
+	if o.Cert != "" {
+		if k := strings.TrimSuffix(o.Cert, filepath.Ext(o.Cert)) + ".key"; exists(k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // outputs are the files one renew run may write.

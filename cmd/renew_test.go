@@ -267,6 +267,10 @@ func TestRenewRefusesItsOwnInputs(t *testing.T) {
 	if err := os.WriteFile(keyFile, []byte("old key"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	otherFile := filepath.Join(dir, "other.key")
+	if err := os.WriteFile(otherFile, []byte("another file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	link := filepath.Join(dir, "link.cer")
 	if err := os.Symlink(certFile, link); err != nil {
 		t.Fatal(err)
@@ -282,10 +286,11 @@ func TestRenewRefusesItsOwnInputs(t *testing.T) {
 		{"out is the cert", []string{"--cert", certFile, "--new-key", "x.key", "--out", certFile}, exitUsage, "usage"},
 		{"out is the cert through a link", []string{"--cert", certFile, "--new-key", "x.key", "--out", link}, exitUsage, "usage"},
 		{"new-key is the current key", []string{"--cert", certFile, "--key", keyFile, "--new-key", keyFile, "--out", "x.csr", "--force"}, exitUsage, "usage"},
+		{"new-key is the key named like the cert", []string{"--cert", certFile, "--new-key", keyFile, "--out", "x.csr", "--force"}, exitUsage, "usage"},
 		{"new-key is the out", []string{"--cert", certFile, "--new-key", "x", "--out", "x"}, exitUsage, "usage"},
 		{"both cert and p12", []string{"--cert", certFile, "--p12", "a.p12", "--new-key", "x.key", "--out", "x.csr"}, exitUsage, "usage"},
 		{"neither", []string{"--new-key", "x.key", "--out", "x.csr"}, exitUsage, "usage"},
-		{"new-key exists", []string{"--cert", certFile, "--new-key", keyFile, "--out", "x.csr"}, exitFailed, "exists"},
+		{"new-key exists", []string{"--cert", certFile, "--new-key", otherFile, "--out", "x.csr"}, exitFailed, "exists"},
 		{"car flag on freja", []string{"--cert", certFile, "--new-key", "x.key", "--out", "x.csr", "--role", "bank"}, exitUsage, "usage"},
 	}
 	for _, c := range cases {
