@@ -161,29 +161,43 @@ func csrRun(ctx context.Context, a *App, opts *CSROptions) error {
 	if err != nil {
 		return err
 	}
+	rep, err := writeCSRFiles(ctx, a, opts, subj)
+	if err != nil {
+		return err
+	}
+	res := newCSRResult(opts, subj, rep)
+	a.SetResult(res)
+	res.print(a)
+	return nil
+}
+
+// writeCSRFiles loads --key or makes --new-key, signs a CSR with subj and
+// writes the new key, the CSR and its zip; on failure it removes what it
+// created. csr and renew share it, so both make the same bytes.
+func writeCSRFiles(ctx context.Context, a *App, opts *CSROptions, subj csr.Subject) (keyReport, error) {
 	for _, path := range opts.outputs() {
 		if err := keystore.CheckWritable(path, opts.Force); err != nil {
-			return err
+			return keyReport{}, err
 		}
 	}
 	key, rep, newPass, err := opts.signingKey(ctx, a)
 	if err != nil {
-		return err
+		return rep, err
 	}
 	der, err := csr.Create(nil, key, subj)
 	if err != nil {
-		return err
+		return rep, err
 	}
 	w := fileBatch{ctx: ctx}
 	if opts.NewKey != "" {
 		existed := exists(opts.NewKey)
 		if rep, err = a.writeKey(ctx, opts.NewKey, key, newPass, opts.Force); err != nil {
-			return err
+			return rep, err
 		}
 		w.created(opts.NewKey, existed)
 	}
 	if err := w.write(opts.Out, csr.EncodePEM(der), 0o644, opts.Force); err != nil {
-		return w.undo(err)
+		return rep, w.undo(err)
 	}
 	if opts.Zip {
 		z, err := zipOne(filepath.Base(opts.Out), csr.EncodePEM(der), a.Now())
@@ -191,13 +205,10 @@ func csrRun(ctx context.Context, a *App, opts *CSROptions) error {
 			err = w.write(opts.Out+".zip", z, 0o644, opts.Force)
 		}
 		if err != nil {
-			return w.undo(err)
+			return rep, w.undo(err)
 		}
 	}
-	res := newCSRResult(opts, subj, rep)
-	a.SetResult(res)
-	res.print(a)
-	return nil
+	return rep, nil
 }
 
 // subject validates the profile's fields and returns the ordered subject.

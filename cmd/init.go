@@ -183,6 +183,10 @@ func (g *guide) run() error {
 		if err := g.makeCSR(); err != nil {
 			return err
 		}
+	} else if renewed, err := g.offerRenewal(); err != nil || renewed {
+		if err != nil {
+			return err
+		}
 	} else if g.files.certReady() {
 		if !g.files.has(g.files.P12) {
 			if err := g.makeKeystore(); err != nil {

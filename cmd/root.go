@@ -67,6 +67,8 @@ Exit codes: 0 success, 1 the operation or check failed, 2 usage error.`,
 		NewDocsCmd(a),
 		NewTruststoreCmd(a),
 		NewChecklistCmd(a),
+		NewExpiryCmd(a, nil),
+		NewRenewCmd(a, nil),
 	)
 	return root
 }

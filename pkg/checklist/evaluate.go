@@ -35,6 +35,10 @@ func Evaluate(in Input) *Report {
 	if in.Folder == nil {
 		in.Folder = &Folder{}
 	}
+	ren := findRenewal(in.Folder)
+	if ren != nil && ren.issued == nil {
+		in.Folder = withoutRenewal(in.Folder, ren)
+	}
 	e := &eval{in: in}
 	e.pick()
 	e.check()
@@ -45,6 +49,9 @@ func Evaluate(in Input) *Report {
 	} else {
 		steps = []Step{e.keyStep(), e.csrStep(), e.sendCSR(), e.allowList(), e.certificate(), e.chain(),
 			e.verification(), e.keystore(), e.trustAnchors(), e.ping()}
+	}
+	if s, ok := e.renewalStep(ren); ok {
+		steps = append(steps, s)
 	}
 	return &Report{Steps: steps, Found: e.found}
 }
