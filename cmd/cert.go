@@ -27,8 +27,6 @@ Examples:
   caronboard cert verify --cert client.cer --key client.key --ca ca.cer --profile car
 
 Exit codes: 0 success, 1 a check failed, 2 usage error (or a subcommand is missing).`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	c.AddCommand(NewCertVerifyCmd(a, nil))
 	return c

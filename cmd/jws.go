@@ -31,8 +31,6 @@ Examples:
   caronboard jws verify --batch archive.txt > verified.jsonl
 
 Exit codes: 0 success, 1 the token or certificate was refused, 2 usage error.`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	c.AddCommand(NewJWSDecodeCmd(a, nil), NewJWSVerifyCmd(a, nil), NewJWSTrustCmd(a))
 	return c

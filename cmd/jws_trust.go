@@ -43,8 +43,6 @@ Examples:
 
 Exit codes: 0 success, 1 a certificate was refused or the store could not be
 written, 2 usage error.`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	c.AddCommand(NewJWSTrustListCmd(a, nil), NewJWSTrustAddCmd(a, nil))
 	return c

@@ -64,11 +64,11 @@ Exit codes: 0 success, 1 the operation or check failed, 2 usage error.`,
 		NewSandboxCmd(a),
 		NewDemoCmd(a),
 		NewInitCmd(a),
-		NewDocsCmd(a),
 		NewTruststoreCmd(a),
 		NewChecklistCmd(a),
 		NewExpiryCmd(a, nil),
 		NewRenewCmd(a, nil),
 	)
+	requireSubcommands(root)
 	return root
 }

@@ -33,8 +33,6 @@ Examples:
   caronboard ping --env sandbox --cert client.cer --key client.key
 
 Exit codes: 0 success, 1 the step failed, 2 usage error.`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	c.AddCommand(newSandboxInitCmd(a), newSandboxSignCmd(a), newSandboxServeCmd(a))
 	return c
