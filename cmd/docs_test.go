@@ -2,8 +2,6 @@ package cmd
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -36,32 +34,6 @@ func TestEveryCommandHasExamplesAndExitCodes(t *testing.T) {
 		t.Error("caronboard: Long help lacks exit codes")
 	}
 	walk(root)
-}
-
-// docs man writes one page per command, from the command tree itself.
-func TestDocsMan(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "man")
-	a, out, errOut := testApp(nil)
-	if code := Run(context.Background(), a, []string{"docs", "man", dir}); code != exitOK {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	for _, page := range []string{"caronboard.1", "caronboard-init.1", "caronboard-csr.1", "caronboard-csr-inspect.1", "caronboard-ping.1", "caronboard-docs-man.1"} {
-		data, err := os.ReadFile(filepath.Join(dir, page))
-		if err != nil {
-			t.Errorf("%s: %v", page, err)
-			continue
-		}
-		if !strings.HasPrefix(string(data), ".nh\n.TH ") && !strings.Contains(string(data), ".TH ") {
-			t.Errorf("%s is not a man page:\n%.200s", page, data)
-		}
-	}
-	if !strings.Contains(out.String(), "man pages to "+dir) {
-		t.Errorf("stdout: %q", out)
-	}
-	a, _, _ = testApp(nil)
-	if code := Run(context.Background(), a, []string{"docs", "man"}); code != exitUsage {
-		t.Errorf("docs man without a folder: exit %d, want 2", code)
-	}
 }
 
 // version shows the build date next to version and commit.
