@@ -354,4 +354,3 @@ func TestRenewFromKeystore(t *testing.T) {
 		t.Error("the new key is not encrypted")
 	}
 }
-
