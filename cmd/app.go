@@ -5,7 +5,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/spf13/viper"
 	"golang.org/x/term"
 )
 
@@ -30,7 +29,8 @@ type App struct {
 	Output  string // "text" or "json"
 	NoInput bool
 	Quiet   bool
-	config  *viper.Viper
+	config  *configFile
+	sources map[string]string // flag -> where its value came from, when not typed
 
 	result   any
 	warnings []string

@@ -1,22 +1,26 @@
 package cmd
 
 import (
-	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"github.com/spf13/viper"
+	"go.yaml.in/yaml/v3"
 
+	"github.com/caronboard/caronboard/pkg/csr"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
 
 // configurable marks a flag whose value may also come from a CARONBOARD_*
-// environment variable or the config file. Secrets are never configurable.
+// environment variable or the config file key of the same name (a field of
+// fileConfig). Secrets are never configurable.
 const configurable = "caronboard/config"
 
 // markConfigurable lets the named flags of fs be set from env and config file.
@@ -28,6 +32,12 @@ func markConfigurable(fs *pflag.FlagSet, names ...string) {
 	}
 }
 
+// configFile is the decoded config file of this run.
+type configFile struct {
+	path string // "" when there is none
+	cfg  *fileConfig
+}
+
 // defaultConfigFile is caronboard/config.yaml in the user's config folder.
 func defaultConfigFile() string {
 	dir, err := os.UserConfigDir()
@@ -37,74 +47,107 @@ func defaultConfigFile() string {
 	return filepath.Join(dir, "caronboard", "config.yaml")
 }
 
-// loadConfig resolves every configurable flag of the running command with the
-// precedence flag > CARONBOARD_* environment variable > config file > default,
-// then fills the App's global settings. Each flag is bound once, here.
+// envVarName is the environment variable of a configurable flag.
+func envVarName(flag string) string {
+	return "CARONBOARD_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// loadConfig reads the config file, gives every configurable flag of the
+// running command its value (resolve) and fills the App's global settings.
+// The whole file is checked, also the keys this command does not use, and
+// so are the environments it defines.
 func (a *App) loadConfig(cmd *cobra.Command, explicit string) error {
-	v := viper.New()
-	if explicit == "" {
-		explicit = a.Getenv("CARONBOARD_CONFIG")
+	cf, err := a.readConfig(explicit)
+	if err != nil {
+		return err
 	}
-	file, required := explicit, explicit != ""
-	if file == "" {
-		file = defaultConfigFile()
-	}
-	if file != "" {
-		v.SetConfigFile(file)
-		v.SetConfigType("yaml")
-		if err := readConfigFile(v, file, required); err != nil {
-			return err
-		}
-	}
+	a.config, a.sources = cf, map[string]string{}
 	var setErr error
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		if setErr != nil || f.Annotations[configurable] == nil {
-			return
-		}
-		envName := "CARONBOARD_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
-		if val := a.Getenv(envName); val != "" && !f.Changed {
-			if err := f.Value.Set(val); err != nil {
-				setErr = usageErr("fix or unset "+envName, "%s=%q: %v", envName, val, err)
-			}
-			return
-		}
-		if !f.Changed && v.IsSet(f.Name) {
-			if err := f.Value.Set(v.GetString(f.Name)); err != nil {
-				setErr = usageErr("fix "+f.Name+" in "+v.ConfigFileUsed(), "config %s=%q: %v", f.Name, v.GetString(f.Name), err)
-			}
+		if setErr == nil && f.Annotations[configurable] != nil {
+			setErr = a.resolve(f, cf)
 		}
 	})
 	if setErr != nil {
 		return setErr
 	}
-	a.config = v
+	if _, err := a.environments(); err != nil {
+		return err
+	}
 	return a.applyGlobals(cmd)
+}
+
+// resolve gives flag f its value with the precedence, in this one place:
+// the flag as typed > CARONBOARD_* environment variable > config file > the
+// flag's built-in default. It records where a value not typed came from, so
+// that a later refusal can name it (blameSource).
+func (a *App) resolve(f *pflag.Flag, cf *configFile) error {
+	if f.Changed {
+		return nil
+	}
+	field, ok := fieldByKey(reflect.TypeFor[fileConfig](), f.Name)
+	if !ok {
+		panic("configurable flag --" + f.Name + " has no fileConfig field") // a programming error
+	}
+	accept := field.Tag.Get("accept")
+	env := envVarName(f.Name)
+	if val := a.Getenv(env); val != "" {
+		s := reflect.New(field.Type).Interface().(setting)
+		bad := accept != "" && (s.decode(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: val}) != nil || !s.accepts(accept))
+		if err := f.Value.Set(val); bad || err != nil {
+			return &Error{Code: codeConfigInvalid, Exit: exitUsage, Message: fmt.Sprintf("%s=%q is not accepted", env, val),
+				Hint: fmt.Sprintf("%s takes %s: fix or unset %s", f.Name, acceptForm(s, accept), env)}
+		}
+		a.sources[f.Name] = env
+		return nil
+	}
+	s := reflect.ValueOf(cf.cfg).Elem().FieldByIndex(field.Index).Addr().Interface().(setting)
+	if !s.IsSet() {
+		return nil
+	}
+	if err := f.Value.Set(s.String()); err != nil {
+		return configError(cf.path, []configProblem{{line: s.line(), key: f.Name, msg: "is not accepted: " + err.Error(), hint: f.Name + " takes " + acceptForm(s, accept)}})
+	}
+	a.sources[f.Name] = fmt.Sprintf("config file %s line %d", cf.path, s.line())
+	return nil
 }
 
 // maxConfigSize bounds the config file; a real one is a few hundred bytes.
 const maxConfigSize = 1 << 20
 
-// readConfigFile reads the YAML config file into v. It reads through
+// readConfig reads and decodes the config file: --config, else
+// CARONBOARD_CONFIG, else the default file. It reads through
 // keystore.ReadFile, like every other input: a regular file of at most
 // maxConfigSize bytes, so that a config path naming a FIFO, a device such as
 // /dev/zero or a huge file is refused at once instead of blocking or
 // exhausting memory. A missing file is fine unless it was named explicitly.
-func readConfigFile(v *viper.Viper, file string, required bool) error {
+func (a *App) readConfig(explicit string) (*configFile, error) {
+	if explicit == "" {
+		explicit = a.Getenv("CARONBOARD_CONFIG")
+	}
+	file := explicit
+	if file == "" {
+		file = defaultConfigFile()
+	}
+	empty := &configFile{cfg: &fileConfig{}}
+	if file == "" {
+		return empty, nil
+	}
 	data, err := keystore.ReadFile(file, maxConfigSize)
 	switch {
-	case errors.Is(err, fs.ErrNotExist) && !required:
-		return nil
+	case errors.Is(err, fs.ErrNotExist) && explicit == "":
+		return empty, nil
 	case errors.Is(err, fs.ErrNotExist):
-		return usageErr("check --config or CARONBOARD_CONFIG", "config file %s does not exist", file)
+		return nil, usageErr("check --config or CARONBOARD_CONFIG", "config file %s does not exist", file)
 	case err != nil:
-		return &Error{Code: "bad_config", Message: "cannot use the config file: " + err.Error(),
+		return nil, &Error{Code: "bad_config", Message: "cannot use the config file: " + err.Error(),
 			Hint: "give --config (or CARONBOARD_CONFIG) the path of the YAML config file, or remove it", Exit: exitUsage, Err: err}
 	}
-	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
-		return &Error{Code: "bad_config", Message: "cannot read config file " + file + ": " + err.Error(),
-			Hint: "the config file is YAML; fix or remove it", Exit: exitUsage, Err: err}
+	cfg, _, err := decodeConfig(data, file)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	return &configFile{path: file, cfg: cfg}, nil
 }
 
 // applyGlobals copies the resolved global flags into the App.
@@ -118,4 +161,51 @@ func (a *App) applyGlobals(cmd *cobra.Command) error {
 	a.NoInput, _ = fl.GetBool("no-input")
 	a.Quiet, _ = fl.GetBool("quiet")
 	return nil
+}
+
+// blameSource adds to the error refusing a value where that value came from,
+// when it was not typed as a flag: "(role comes from config file F line 3)".
+// flags are the flags whose values err refuses.
+func (a *App) blameSource(err error, flags ...string) error {
+	var notes, names []string
+	for _, name := range flags {
+		if src := a.sources[name]; src != "" {
+			notes = append(notes, name+" comes from "+src)
+			names = append(names, name)
+		}
+	}
+	if err == nil || len(notes) == 0 {
+		return err
+	}
+	e := *classify(err)
+	if e.Err == nil {
+		e.Err = err
+	}
+	e.Message += " (" + strings.Join(notes, "; ") + ")"
+	fix := "fix " + strings.Join(names, " and ") + " there, or pass --" + strings.Join(names, " and --") + "; "
+	e.Hint = fix + e.Hint
+	if len(e.Details) == 1 { // its hint is the one shown: it says it too
+		e.Details = []Detail{e.Details[0]}
+		e.Details[0].Hint = fix + e.Details[0].Hint
+	}
+	return &e
+}
+
+// blameFields is blameSource for a refused CSR subject: fieldFlag maps each
+// subject field (csr.FieldError.Field) to the flag that sets it.
+func (a *App) blameFields(err error, fieldFlag map[string]string) error {
+	var ve *csr.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	seen := map[string]bool{}
+	var flags []string
+	for _, f := range ve.Fields {
+		if name := fieldFlag[f.Field]; name != "" && !seen[name] {
+			seen[name] = true
+			flags = append(flags, name)
+		}
+	}
+	sort.Strings(flags)
+	return a.blameSource(err, flags...)
 }

@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"crypto/rsa"
+	"errors"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -35,6 +36,12 @@ type CSROptions struct {
 var (
 	frejaFlags = []string{"org", "org-id", "country", "unit", "common-name"}
 	carFlags   = []string{"org-code", "role"}
+	// subjectFlags names the flag that sets each subject field, so that a
+	// refused value from the config file or environment names its source.
+	subjectFlags = map[csr.Profile]map[string]string{
+		csr.CAR:   {"OU": "role", "CN": "org-code"},
+		csr.Freja: {"C": "country", "organizationIdentifier": "org-id", "OU": "unit", "O": "org", "CN": "common-name"},
+	}
 )
 
 // NewCSRCmd builds a certificate signing request for a profile.
@@ -159,7 +166,7 @@ func (o *CSROptions) outputs() []string {
 func csrRun(ctx context.Context, a *App, opts *CSROptions) error {
 	subj, err := opts.subject()
 	if err != nil {
-		return err
+		return a.blameFields(err, subjectFlags[opts.profile])
 	}
 	rep, err := writeCSRFiles(ctx, a, opts, subj)
 	if err != nil {
@@ -182,6 +189,9 @@ func writeCSRFiles(ctx context.Context, a *App, opts *CSROptions, subj csr.Subje
 	}
 	key, rep, newPass, err := opts.signingKey(ctx, a)
 	if err != nil {
+		if errors.Is(err, csr.ErrKeyPolicy) && opts.NewKey != "" {
+			return rep, a.blameSource(err, "bits") // e.g. bits: 2048 in the config file, for CAR
+		}
 		return rep, err
 	}
 	der, err := csr.Create(nil, key, subj)

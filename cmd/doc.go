@@ -1,5 +1,5 @@
 // Package cmd is caronboard's command-line layer: cobra commands, flags,
-// configuration (viper), terminals, prompts, output formats and exit codes.
+// configuration (a strictly decoded YAML file), terminals, prompts, output formats and exit codes.
 //
 // Every command follows one shape: an options struct, a NewXxxCmd constructor
 // that binds flags to it and validates flag combinations before any I/O, and a

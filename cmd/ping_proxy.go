@@ -56,10 +56,8 @@ func (a *App) configProxy(e *Environment) (string, string) {
 	if e != nil && e.Proxy != "" {
 		return e.Proxy, "environments." + e.Name + ".proxy"
 	}
-	if a.config != nil {
-		if v := a.config.GetString("proxy"); v != "" {
-			return v, "proxy"
-		}
+	if a.config != nil && a.config.cfg.Proxy.IsSet() {
+		return a.config.cfg.Proxy.Value, "proxy"
 	}
 	return "", ""
 }
