@@ -164,7 +164,7 @@ func walkConfig(n *yaml.Node, t reflect.Type, path string, ps *[]configProblem) 
 		}
 		seen[name] = k.Line
 		if t.Kind() == reflect.Map {
-			if p, ok := checkEnvName(k, key, n); !ok {
+			if p, ok := checkEnvName(k, key, n.Content[:i]); !ok {
 				*ps = append(*ps, p)
 				continue
 			}
@@ -220,15 +220,16 @@ func walkSetting(n *yaml.Node, s setting, accept, key string, ps *[]configProble
 	}
 }
 
-// checkEnvName checks the name of an environment (a key of environments).
-func checkEnvName(k *yaml.Node, key string, m *yaml.Node) (configProblem, bool) {
+// checkEnvName checks the name of an environment (a key of environments)
+// and that it does not differ only in case from one before it.
+func checkEnvName(k *yaml.Node, key string, before []*yaml.Node) (configProblem, bool) {
 	name := k.Value
 	if !envNameRE.MatchString(name) {
 		return configProblem{line: k.Line, key: key, msg: "is not a usable environment name",
 			hint: "an environment name is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"}, false
 	}
-	for i := 0; i < len(m.Content); i += 2 {
-		other := m.Content[i].Value
+	for i := 0; i < len(before); i += 2 {
+		other := before[i].Value
 		if other != name && strings.EqualFold(other, name) {
 			return configProblem{line: k.Line, key: key, msg: fmt.Sprintf("differs from environment %q only in case", other),
 				hint: "environment names are case-sensitive: give the two different names, or merge them"}, false

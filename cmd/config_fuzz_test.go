@@ -3,6 +3,7 @@ package cmd
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -24,6 +25,13 @@ var configSeeds = []string{
 	"{{{{",
 	"environments:\n  sandbox: null\n",
 	"environments:\n  api:\n    request:\n      method: [GET]\n",
+	"bitz: 4096\ntimeout: fast\nrole: bnak\nenvironments:\n  stage:\n    reqest: {path: /}\n",
+	"environments:\n  MyProxy: {host: proxy.example, port: 443, ca: sandbox}\n  myproxy: {host: h, port: 1}\n",
+	"environments:\n  API: {port: 444}\n  new: {profile: car}\n",
+	"environments: &e {}\nbits: *e\n<<: {quiet: true}\n",
+	"---\nquiet: true\n---\nquiet: false\n",
+	"environments:\n  stage:\n  ci: {port: 70000, request: {path: x}}\n",
+	"quiet: yes\nno-input: TRUE\nbits: 0x1000\ntimeout: 0s\n",
 }
 
 // FuzzConfig feeds arbitrary bytes as the config file to the loader that
@@ -72,8 +80,11 @@ func FuzzConfig(f *testing.F) {
 func checkConfigError(t *testing.T, err error) {
 	t.Helper()
 	e := classify(err)
-	if e.Exit != exitUsage || (e.Code != "bad_config" && e.Code != "usage") || e.Hint == "" || e.Message == "" {
+	if e.Exit != exitUsage || (e.Code != "bad_config" && e.Code != "usage" && e.Code != codeConfigInvalid) || e.Hint == "" || e.Message == "" {
 		t.Fatalf("config error: exit %d code %q hint %q message %q", e.Exit, e.Code, e.Hint, e.Message)
+	}
+	if e.Code == codeConfigInvalid && !strings.HasPrefix(e.Message, "config file ") {
+		t.Fatalf("config error does not name the file first: %q", e.Message)
 	}
 	if jargon.MatchString(e.Message) {
 		t.Fatalf("config error leads with parser jargon: %q", e.Message)

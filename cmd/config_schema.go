@@ -40,7 +40,7 @@ type fileConfig struct {
 	OrgCode      Setting[string]        `yaml:"org-code"`
 	Role         Setting[string]        `yaml:"role" accept:"bank|ctd|internal"`
 	Timeout      Setting[time.Duration] `yaml:"timeout" accept:">0"`
-	Proxy        Setting[string]        `yaml:"proxy" accept:"line" flag:"-"` // ping reads it (configProxy)
+	Proxy        Setting[string]        `yaml:"proxy" flag:"-"` // ping reads it (configProxy)
 	Environments map[string]*envConfig  `yaml:"environments"`
 }
 

@@ -148,15 +148,15 @@ func TestHostileConfigFiles(t *testing.T) {
 		"folder":             {dir, "bad_config", inspect},
 		"50MB":               {big, "bad_config", inspect},
 		"missing":            {filepath.Join(dir, "missing.yaml"), "usage", inspect},
-		"garbage":            {mk("garbage.yaml", garbage), "bad_config", inspect},
-		"not-yaml":           {mk("tabs.yaml", []byte("bits:\t4096\n  - x\n:")), "bad_config", inspect},
-		"alias-bomb":         {mk("bomb.yaml", []byte(bomb)), "", inspect},
-		"bits-not-a-number":  {mk("bits.yaml", []byte("bits: lots\n")), "usage", key},
-		"bits-a-list":        {mk("bitslist.yaml", []byte("bits: [2048, 4096]\n")), "usage", key},
-		"quiet-not-a-bool":   {mk("quiet.yaml", []byte("quiet: maybe\n")), "usage", inspect},
-		"environments-list":  {mk("envs.yaml", []byte("environments: [1, 2]\n")), "", ping},
-		"env-port-text":      {mk("port.yaml", []byte("environments:\n  api:\n    port: https\n")), "bad_config", ping},
-		"env-request-a-list": {mk("request.yaml", []byte("environments:\n  api:\n    request: [GET, /]\n")), "", ping}, // weakly typed: ignored
+		"garbage":            {mk("garbage.yaml", garbage), codeConfigInvalid, inspect},
+		"not-yaml":           {mk("tabs.yaml", []byte("bits:\t4096\n  - x\n:")), codeConfigInvalid, inspect},
+		"alias-bomb":         {mk("bomb.yaml", []byte(bomb)), codeConfigInvalid, inspect},
+		"bits-not-a-number":  {mk("bits.yaml", []byte("bits: lots\n")), codeConfigInvalid, key},
+		"bits-a-list":        {mk("bitslist.yaml", []byte("bits: [2048, 4096]\n")), codeConfigInvalid, key},
+		"quiet-not-a-bool":   {mk("quiet.yaml", []byte("quiet: maybe\n")), codeConfigInvalid, inspect},
+		"environments-list":  {mk("envs.yaml", []byte("environments: [1, 2]\n")), codeConfigInvalid, ping},
+		"env-port-text":      {mk("port.yaml", []byte("environments:\n  api:\n    port: https\n")), codeConfigInvalid, ping},
+		"env-request-a-list": {mk("request.yaml", []byte("environments:\n  api:\n    request: [GET, /]\n")), codeConfigInvalid, ping},
 	}
 	var cases []hostileCase
 	for name, c := range files {
