@@ -26,6 +26,10 @@ type configProblem struct {
 // the file, the line, the key and what is accepted; each is also a detail.
 func configError(file string, ps []configProblem) *Error {
 	e := &Error{Code: codeConfigInvalid, Exit: exitUsage}
+	more := len(ps) - maxConfigProblems
+	if more > 0 {
+		ps = ps[:maxConfigProblems]
+	}
 	var keys []string
 	for _, p := range ps {
 		at := "config file " + file
@@ -41,7 +45,10 @@ func configError(file string, ps []configProblem) *Error {
 	}
 	e.Message, e.Hint = e.Details[0].Message, e.Details[0].Hint
 	if len(ps) > 1 {
-		e.Message = fmt.Sprintf("config file %s has %d problems (%s)", file, len(ps), strings.Join(keys, ", "))
+		if more > 0 {
+			keys = append(keys, fmt.Sprintf("and %d more", more))
+		}
+		e.Message = fmt.Sprintf("config file %s has %d problems (%s)", file, len(ps)+max(more, 0), strings.Join(keys, ", "))
 		e.Hint = "fix each key named above, as its hint says"
 	}
 	return e
@@ -125,6 +132,14 @@ func yamlProblem(err error) configProblem {
 // (ping records) and printed on terminals.
 var envNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
+// maxConfigEntries bounds the entries of one mapping: a real file has a
+// dozen settings and a few environments, and yaml.v3's decoder checks a
+// mapping's keys for duplicates in quadratic time.
+const maxConfigEntries = 256
+
+// maxConfigProblems bounds the problems listed in one error.
+const maxConfigProblems = 20
+
 // walkConfig checks node n against type t (fileConfig or one of its parts)
 // and appends every problem to ps.
 func walkConfig(n *yaml.Node, t reflect.Type, path string, ps *[]configProblem) {
@@ -149,7 +164,13 @@ func walkConfig(n *yaml.Node, t reflect.Type, path string, ps *[]configProblem) 
 		*ps = append(*ps, configProblem{line: n.Line, key: path, msg: msg, hint: mappingHint(t, path)})
 		return
 	}
+	if len(n.Content)/2 > maxConfigEntries {
+		*ps = append(*ps, configProblem{line: n.Line, key: path, msg: fmt.Sprintf("has %d entries", len(n.Content)/2),
+			hint: fmt.Sprintf("caronboard reads at most %d keys or environments in one mapping", maxConfigEntries)})
+		return
+	}
 	seen := map[string]int{}
+	folded := map[string]string{} // lower-case name -> name, for a map's keys
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		name := k.Value
@@ -164,7 +185,7 @@ func walkConfig(n *yaml.Node, t reflect.Type, path string, ps *[]configProblem) 
 		}
 		seen[name] = k.Line
 		if t.Kind() == reflect.Map {
-			if p, ok := checkEnvName(k, key, n.Content[:i]); !ok {
+			if p, ok := checkEnvName(k, key, folded); !ok {
 				*ps = append(*ps, p)
 				continue
 			}
@@ -221,20 +242,20 @@ func walkSetting(n *yaml.Node, s setting, accept, key string, ps *[]configProble
 }
 
 // checkEnvName checks the name of an environment (a key of environments)
-// and that it does not differ only in case from one before it.
-func checkEnvName(k *yaml.Node, key string, before []*yaml.Node) (configProblem, bool) {
+// and that it does not differ only in case from one before it; folded maps
+// the lower-case form of each name before it to the name.
+func checkEnvName(k *yaml.Node, key string, folded map[string]string) (configProblem, bool) {
 	name := k.Value
 	if !envNameRE.MatchString(name) {
 		return configProblem{line: k.Line, key: key, msg: "is not a usable environment name",
 			hint: "an environment name is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"}, false
 	}
-	for i := 0; i < len(before); i += 2 {
-		other := before[i].Value
-		if other != name && strings.EqualFold(other, name) {
-			return configProblem{line: k.Line, key: key, msg: fmt.Sprintf("differs from environment %q only in case", other),
-				hint: "environment names are case-sensitive: give the two different names, or merge them"}, false
-		}
+	lower := strings.ToLower(name)
+	if other, ok := folded[lower]; ok && other != name {
+		return configProblem{line: k.Line, key: key, msg: fmt.Sprintf("differs from environment %q only in case", other),
+			hint: "environment names are case-sensitive: give the two different names, or merge them"}, false
 	}
+	folded[lower] = name
 	return configProblem{}, true
 }
 

@@ -319,6 +319,8 @@ func TestConfigFileStrict(t *testing.T) {
 		{"Bits: 4096\n", `Bits is not a setting (did you mean "bits"?)`},
 		{"\tbits: 4096\n", "is not valid YAML"},
 		{"bitz: 1\nrole: bnak\n", "has 2 problems (bitz, role)"},
+		{strings.Repeat("x: 1\n", 30), "has 30 problems (x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, and 10 more)"},
+		{"environments:\n" + strings.Repeat("  e: {}\n", 300), "line 2: environments has 300 entries"},
 	}
 	for _, tt := range tests {
 		file := writeConfig(t, tt.yaml)

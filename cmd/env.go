@@ -115,12 +115,16 @@ func (a *App) environments() (map[string]*Environment, error) {
 	if a.config != nil && a.config.cfg != nil {
 		var ps []configProblem
 		builtin := envNames(envs)
+		folded := make(map[string]string, len(builtin))
+		for _, n := range builtin {
+			folded[strings.ToLower(n)] = n
+		}
 		user := a.config.cfg.Environments
 		for _, name := range sortedKeys(user) {
 			c, key := user[name], "environments."+name
 			e, known := envs[name]
 			if !known {
-				if other := foldMatch(envs, name); other != "" {
+				if other := folded[strings.ToLower(name)]; other != "" {
 					ps = append(ps, configProblem{line: c.line, key: key, msg: fmt.Sprintf("differs from the built-in environment %q only in case", other),
 						hint: fmt.Sprintf("environment names are case-sensitive: write %s to change the built-in one, or choose another name", other)})
 					continue
