@@ -359,6 +359,7 @@ func TestConfigSourceNamed(t *testing.T) {
 		{"org from env", map[string]string{"CARONBOARD_ORG": "ACME & Co"}, []string{"csr", "--profile", "freja", "--org-id", "556677-8881", "--new-key", "k", "--no-passphrase", "--out", "x.csr"}, "(org comes from CARONBOARD_ORG)"},
 		{"org-code from env", map[string]string{"CARONBOARD_ORG_CODE": strings.Repeat("B", 65)}, []string{"csr", "--profile", "car", "--role", "bank", "--new-key", "k", "--no-passphrase", "--out", "x.csr"}, "(org-code comes from CARONBOARD_ORG_CODE)"},
 		{"bits from file", nil, []string{"--config", bits, "csr", "--profile", "car", "--role", "bank", "--org-code", "BANK01", "--new-key", "k", "--no-passphrase", "--out", "x.csr"}, "(bits comes from config file " + bits + " line 1)"},
+		{"p12 from file", nil, []string{"--config", writeConfig(t, "environments:\n  freja-test:\n    p12: missing.p12\n"), "ping", "--env", "freja-test"}, "environments.freja-test.p12 from config file "},
 		{"ca from file", nil, []string{"--config", writeConfig(t, "environments:\n  stage:\n    ca: missing.cer\n"), "ping", "--env", "stage"}, "environments.stage.ca from config file "},
 	}
 	for _, tt := range tests {

@@ -53,6 +53,15 @@ func (e *Environment) Addr() string { return net.JoinHostPort(e.Host, strconv.It
 // source says where the user's config file set key ("" when it did not).
 func (e *Environment) source(key string) string { return e.from[key] }
 
+// blame adds to err, which refuses the value of key, the config file line
+// that set it: "environments.stage.ca from config file F line 4: …".
+func (e *Environment) blame(err error, key string) error {
+	if src := e.source(key); err != nil && src != "" {
+		return fmt.Errorf("environments.%s.%s from %s: %w", e.Name, key, src, err)
+	}
+	return err
+}
+
 // apply copies every key c sets into e; file names the config file they come
 // from ("" for the built-in environments). A new environment key goes here.
 func (c *envConfig) apply(e *Environment, file string) {
@@ -237,10 +246,7 @@ func (a *App) serverRoots(e *Environment, caFiles []string, sandboxDir string) (
 		return certs, "built-in " + name, err
 	default:
 		certs, err := keystore.ReadCertificates(expandHome(e.CA))
-		if src := e.source("ca"); err != nil && src != "" {
-			err = fmt.Errorf("environments.%s.ca from %s: %w", e.Name, src, err)
-		}
-		return certs, e.CA, err
+		return certs, e.CA, e.blame(err, "ca")
 	}
 }
 

@@ -289,15 +289,17 @@ func (a *App) target(e *Environment, opts *PingOptions, sandboxDir string) (veri
 // --cert/--key, or from the environment's configured defaults.
 func (a *App) clientCredential(ctx context.Context, opts *PingOptions, envs []*Environment) (*tls.Certificate, error) {
 	p12, cert, key := opts.P12, opts.Cert, opts.Key
+	blame := func(err error, _ string) error { return err }
 	if p12 == "" && cert == "" && len(envs) == 1 {
 		p12, cert, key = expandHome(envs[0].P12), expandHome(envs[0].Cert), expandHome(envs[0].Key)
+		blame = envs[0].blame // name the config file line that gave the file
 	}
 	switch {
 	case p12 != "":
 		sf := &storeFlags{PassphraseFile: opts.PassphraseFile, KeyPassphraseFile: opts.KeyPassphraseFile, NoPassphrase: opts.NoPassphrase, Alias: opts.Alias}
 		st, err := a.openStore(ctx, p12, sf)
 		if err != nil {
-			return nil, err
+			return nil, blame(err, "p12")
 		}
 		e, err := keyEntry(p12, st, opts.Alias)
 		if err != nil {
@@ -311,11 +313,11 @@ func (a *App) clientCredential(ctx context.Context, opts *PingOptions, envs []*E
 	case cert != "":
 		certs, err := keystore.ReadCertificates(cert)
 		if err != nil {
-			return nil, err
+			return nil, blame(err, "cert")
 		}
 		k, _, err := a.loadKey(key, opts.PassphraseFile, "--passphrase-file", envPassphrase)
 		if err != nil {
-			return nil, err
+			return nil, blame(err, "key")
 		}
 		leaf, others, err := verify.FindLeaf(certs, k.Public())
 		if err != nil {
