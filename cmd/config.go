@@ -143,7 +143,7 @@ func (a *App) readConfig(explicit string) (*configFile, error) {
 		return nil, &Error{Code: "bad_config", Message: "cannot use the config file: " + err.Error(),
 			Hint: "give --config (or CARONBOARD_CONFIG) the path of the YAML config file, or remove it", Exit: exitUsage, Err: err}
 	}
-	cfg, _, err := decodeConfig(data, file)
+	cfg, err := decodeConfig(data, file)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"reflect"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -61,16 +60,16 @@ func configError(file string, ps []configProblem) *Error {
 // which fills the struct and refuses any key the struct does not have. YAML
 // anchors and aliases are refused, so no alias expansion can blow up. An
 // empty file is an empty config. The error is an *Error (codeConfigInvalid).
-func decodeConfig(data []byte, file string) (*fileConfig, *yaml.Node, error) {
+func decodeConfig(data []byte, file string) (*fileConfig, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	cfg := &fileConfig{}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	switch err := dec.Decode(&doc); {
 	case errors.Is(err, io.EOF):
-		return cfg, nil, nil
+		return cfg, nil
 	case err != nil:
-		return nil, nil, configError(file, []configProblem{yamlProblem(err)})
+		return nil, configError(file, []configProblem{yamlProblem(err)})
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
@@ -78,25 +77,25 @@ func decodeConfig(data []byte, file string) (*fileConfig, *yaml.Node, error) {
 		if err != nil {
 			p = yamlProblem(err)
 		}
-		return nil, nil, configError(file, []configProblem{p})
+		return nil, configError(file, []configProblem{p})
 	}
 	if len(doc.Content) == 0 {
-		return cfg, nil, nil
+		return cfg, nil
 	}
 	root := doc.Content[0]
 	var ps []configProblem
 	walkConfig(root, reflect.TypeFor[fileConfig](), "", &ps)
 	if len(ps) > 0 {
-		return nil, nil, configError(file, ps)
+		return nil, configError(file, ps)
 	}
 	strict := yaml.NewDecoder(bytes.NewReader(data))
 	strict.KnownFields(true)
 	if err := strict.Decode(cfg); err != nil {
 		// walkConfig and fileConfig disagree; still a refusal, never a silent drop.
-		return nil, nil, configError(file, []configProblem{yamlProblem(err)})
+		return nil, configError(file, []configProblem{yamlProblem(err)})
 	}
 	noteEnvLines(root, cfg)
-	return cfg, root, nil
+	return cfg, nil
 }
 
 // noteEnvLines records the line of each environment's name, and gives an
@@ -257,125 +256,4 @@ func checkEnvName(k *yaml.Node, key string, folded map[string]string) (configPro
 	}
 	folded[lower] = name
 	return configProblem{}, true
-}
-
-// quoteValue quotes a value for a message, shortened and in ASCII.
-func quoteValue(v string) string {
-	if r := []rune(v); len(r) > 40 {
-		v = string(r[:40]) + "…"
-	}
-	return strconv.QuoteToASCII(v)
-}
-
-// mappingHint lists what a mapping of type t holds.
-func mappingHint(t reflect.Type, path string) string {
-	if t.Kind() == reflect.Map {
-		return path + " maps environment names to their settings (host, port, ca, …)"
-	}
-	where := "at the top level"
-	if path != "" {
-		where = "under " + path
-	}
-	return "the keys " + where + " are " + strings.Join(yamlKeys(t), ", ")
-}
-
-// fieldByKey finds the struct field whose yaml tag is key (case-sensitive).
-func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if f.IsExported() && key != "" && tagName(f) == key {
-			return f, true
-		}
-	}
-	return reflect.StructField{}, false
-}
-
-// yamlKeys lists the keys a struct type accepts, in declaration order.
-func yamlKeys(t reflect.Type) []string {
-	var keys []string
-	for i := 0; i < t.NumField(); i++ {
-		if n := tagName(t.Field(i)); n != "" {
-			keys = append(keys, n)
-		}
-	}
-	return keys
-}
-
-func tagName(f reflect.StructField) string {
-	n, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-	return n
-}
-
-func joinKey(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
-}
-
-func leafName(key string) string { return key[strings.LastIndex(key, ".")+1:] }
-
-// suggest returns ` (did you mean "bits"?)` for the closest known key.
-func suggest(name string, keys []string) string {
-	best, dist := "", 3
-	for _, k := range keys {
-		if d := editDistance(strings.ToLower(name), k); d < dist {
-			best, dist = k, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// editDistance is the Levenshtein distance of two short strings.
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 64
-	}
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
-}
-
-// configKeys lists every key path of the schema ("environments.NAME.port"),
-// sorted; the tests check each against the README and a misspelling.
-func configKeys() []string {
-	var keys []string
-	var walk func(t reflect.Type, path string)
-	walk = func(t reflect.Type, path string) {
-		if t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
-		if _, ok := reflect.New(t).Interface().(setting); ok {
-			keys = append(keys, path)
-			return
-		}
-		if t.Kind() == reflect.Map {
-			walk(t.Elem(), joinKey(path, "NAME"))
-			return
-		}
-		for _, k := range yamlKeys(t) {
-			f, _ := fieldByKey(t, k)
-			walk(f.Type, joinKey(path, k))
-		}
-	}
-	walk(reflect.TypeFor[fileConfig](), "")
-	sort.Strings(keys)
-	return keys
 }

@@ -100,7 +100,7 @@ func take[T string | int | bool | time.Duration](e *Environment, file, key strin
 // builtinEnvironments are configs/environments.yaml, decoded as strictly as
 // a user's file.
 var builtinEnvironments = sync.OnceValues(func() (map[string]*envConfig, error) {
-	cfg, _, err := decodeConfig(configs.EnvironmentsYAML, "built-in environments.yaml")
+	cfg, err := decodeConfig(configs.EnvironmentsYAML, "built-in environments.yaml")
 	if err != nil {
 		return nil, fmt.Errorf("embedded environments.yaml: %w", err)
 	}
