@@ -123,7 +123,7 @@ func yamlProblem(err error) configProblem {
 	if errors.As(err, &te) {
 		msg = strings.Join(te.Errors, "; ")
 	}
-	msg = strings.ReplaceAll(strings.TrimPrefix(msg, "unmarshal errors:\n  "), "\n", " ")
+	msg = termSafe(strings.ReplaceAll(strings.TrimPrefix(msg, "unmarshal errors:\n  "), "\n", " "), false)
 	return configProblem{msg: "is not valid YAML: " + msg, hint: "the config file is YAML (key: value, two spaces per level, no tabs); fix or remove it"}
 }
 
@@ -173,7 +173,7 @@ func walkConfig(n *yaml.Node, t reflect.Type, path string, ps *[]configProblem) 
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		name := k.Value
-		key := joinKey(path, name)
+		key := joinKey(path, showKey(name))
 		if k.Kind != yaml.ScalarNode {
 			*ps = append(*ps, configProblem{line: k.Line, key: path, msg: "has a key that is not a name", hint: mappingHint(t, path)})
 			continue

@@ -3,6 +3,7 @@ package cmd
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -58,6 +59,19 @@ func tagName(f reflect.StructField) string {
 	return n
 }
 
+// plainKey is a key name shown as written; any other is quoted.
+var plainKey = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._<-]{0,63}$`)
+
+// showKey is a key name as messages show it: as written when it is plain,
+// else quoted in ASCII and shortened, so that no control or bidi character
+// of the file reaches the terminal.
+func showKey(name string) string {
+	if plainKey.MatchString(name) {
+		return name
+	}
+	return quoteValue(name)
+}
+
 func joinKey(path, name string) string {
 	if path == "" {
 		return name
@@ -71,7 +85,7 @@ func leafName(key string) string { return key[strings.LastIndex(key, ".")+1:] }
 func suggest(name string, keys []string) string {
 	best, dist := "", 3
 	for _, k := range keys {
-		if d := editDistance(strings.ToLower(name), k); d < dist {
+		if d := editDistance(strings.ToLower(name), k); d < dist && d < len(name) {
 			best, dist = k, d
 		}
 	}

@@ -289,7 +289,7 @@ func TestEnvironmentNamesCaseSensitive(t *testing.T) {
 		"environments:\n  Stage:\n    port: 444\n":                          `environments.Stage differs from the built-in environment "stage" only in case`,
 		"environments:\n  a: {host: h, port: 1}\n  A: {host: h, port: 2}\n": `environments.A differs from environment "a" only in case`,
 		"environments:\n  new:\n    profile: car\n":                         "environments.new is a new environment without host and port",
-		"environments:\n  ../x: {host: h, port: 1}\n":                       "environments.../x is not a usable environment name",
+		"environments:\n  ../x: {host: h, port: 1}\n":                       `environments."../x" is not a usable environment name`,
 		"environments:\n  stage: {port: 1}\n  stage: {port: 2}\n":           "environments.stage is written twice (first on line 2)",
 	} {
 		_, _, err := loadFor(t, writeConfig(t, yaml), nil, []string{"ping"})
@@ -308,7 +308,7 @@ func TestConfigFileStrict(t *testing.T) {
 		{"base: &b {port: 1}\n", "line 1: base is not a setting"},
 		{"environments: &e {}\n", "line 1: environments uses a YAML anchor or alias"},
 		{"environments:\n  stage: &s {port: 1}\n  ci: *s\n", "has 2 problems (environments.stage, environments.ci)"},
-		{"environments:\n  stage:\n    <<: {port: 1}\n", `environments.stage.<< is not a setting`},
+		{"environments:\n  stage:\n    <<: {port: 1}\n", `environments.stage."<<" is not a setting`},
 		{"environments: [stage]\n", "line 1: environments is not a mapping"},
 		{"environments:\n  stage: 5\n", "line 2: environments.stage is not a mapping"},
 		{"environments:\n  stage:\n    request: [GET, /]\n", "line 3: environments.stage.request is not a mapping"},
@@ -319,6 +319,8 @@ func TestConfigFileStrict(t *testing.T) {
 		{"Bits: 4096\n", `Bits is not a setting (did you mean "bits"?)`},
 		{"\tbits: 4096\n", "is not valid YAML"},
 		{"bitz: 1\nrole: bnak\n", "has 2 problems (bitz, role)"},
+		{"\"bits\\e[31m\\u202e\": 1\n", `line 1: "bits\x1b[31m\u202e" is not a setting`},
+		{"environments:\n  \"st\\nage\": {}\n", `line 2: environments."st\nage" is not a usable environment name`},
 		{strings.Repeat("x: 1\n", 30), "has 30 problems (x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, and 10 more)"},
 		{"environments:\n" + strings.Repeat("  e: {}\n", 300), "line 2: environments has 300 entries"},
 	}
