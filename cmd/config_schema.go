@@ -17,7 +17,8 @@ import (
 //   - add a field of type Setting[string], Setting[int], Setting[bool] or
 //     Setting[time.Duration] with its key as the yaml tag, and, when only some
 //     values are valid, an accept tag: "a|b|c" (one of), "LO..HI" (a whole
-//     number in a range), ">0" (a positive duration) or "/" (starts with /);
+//     number in a range), ">0" (a positive duration), "/" (a path starting
+//     with /) or "line" (one line of text, no control or bidi characters);
 //   - a top-level key is the default of the flag of the same name: mark that
 //     flag with markConfigurable (a test checks that the two lists agree),
 //     unless its tag says flag:"-" (its command reads a.config.cfg itself);
@@ -40,7 +41,7 @@ type fileConfig struct {
 	OrgCode      Setting[string]        `yaml:"org-code"`
 	Role         Setting[string]        `yaml:"role" accept:"bank|ctd|internal"`
 	Timeout      Setting[time.Duration] `yaml:"timeout" accept:">0"`
-	Proxy        Setting[string]        `yaml:"proxy" flag:"-"` // ping reads it (configProxy)
+	Proxy        Setting[string]        `yaml:"proxy" accept:"line" flag:"-"` // ping reads it (configProxy)
 	Environments map[string]*envConfig  `yaml:"environments"`
 }
 
@@ -48,17 +49,17 @@ type fileConfig struct {
 // environments.NAME in the user's file, where each key set overrides the
 // built-in environment's.
 type envConfig struct {
-	Description Setting[string] `yaml:"description"`
+	Description Setting[string] `yaml:"description" accept:"line"`
 	Profile     Setting[string] `yaml:"profile" accept:"car|freja"`
-	Host        Setting[string] `yaml:"host"`
+	Host        Setting[string] `yaml:"host" accept:"line"`
 	Port        Setting[int]    `yaml:"port" accept:"1..65535"`
-	ServerName  Setting[string] `yaml:"server_name"`
-	CA          Setting[string] `yaml:"ca"`
+	ServerName  Setting[string] `yaml:"server_name" accept:"line"`
+	CA          Setting[string] `yaml:"ca" accept:"line"`
 	Request     *requestConfig  `yaml:"request"`
-	P12         Setting[string] `yaml:"p12"`
-	Cert        Setting[string] `yaml:"cert"`
-	Key         Setting[string] `yaml:"key"`
-	Proxy       Setting[string] `yaml:"proxy"`
+	P12         Setting[string] `yaml:"p12" accept:"line"`
+	Cert        Setting[string] `yaml:"cert" accept:"line"`
+	Key         Setting[string] `yaml:"key" accept:"line"`
+	Proxy       Setting[string] `yaml:"proxy" accept:"line"`
 
 	line int // where its name was written (set by decodeConfig)
 }
@@ -67,7 +68,7 @@ type envConfig struct {
 type requestConfig struct {
 	Method      Setting[string] `yaml:"method" accept:"GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS"`
 	Path        Setting[string] `yaml:"path" accept:"/"`
-	ContentType Setting[string] `yaml:"content_type"`
+	ContentType Setting[string] `yaml:"content_type" accept:"line"`
 	Body        Setting[string] `yaml:"body"`
 }
 
@@ -164,8 +165,11 @@ func (s *Setting[T]) accepts(accept string) bool {
 			return v >= l && v <= h
 		}
 	case string:
-		if accept == "/" {
-			return strings.HasPrefix(v, "/")
+		switch accept {
+		case "/":
+			return strings.HasPrefix(v, "/") && termSafe(v, false) == v
+		case "line":
+			return termSafe(v, false) == v
 		}
 	}
 	for _, a := range strings.Split(accept, "|") {
@@ -195,6 +199,8 @@ func acceptForm(s setting, accept string) string {
 		return "a positive " + strings.TrimPrefix(s.form(), "a ")
 	case accept == "/":
 		return "a path starting with /"
+	case accept == "line":
+		return "one line of text, without control characters"
 	case strings.Contains(accept, ".."):
 		lo, hi, _ := strings.Cut(accept, "..")
 		return "a whole number from " + lo + " to " + hi

@@ -319,6 +319,8 @@ func TestConfigFileStrict(t *testing.T) {
 		{"Bits: 4096\n", `Bits is not a setting (did you mean "bits"?)`},
 		{"\tbits: 4096\n", "is not valid YAML"},
 		{"bitz: 1\nrole: bnak\n", "has 2 problems (bitz, role)"},
+		{"environments:\n  stage:\n    description: \"stage\\e[2J\"\n", `line 3: environments.stage.description "stage\x1b[2J" is not accepted`},
+		{"environments:\n  stage:\n    host: \"evil\\u202ecom\"\n", `line 3: environments.stage.host "evil\u202ecom" is not accepted`},
 		{"\"bits\\e[31m\\u202e\": 1\n", `line 1: "bits\x1b[31m\u202e" is not a setting`},
 		{"environments:\n  \"st\\nage\": {}\n", `line 2: environments."st\nage" is not a usable environment name`},
 		{strings.Repeat("x: 1\n", 30), "has 30 problems (x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, and 10 more)"},
