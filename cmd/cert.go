@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/csr"
 	"github.com/caronboard/caronboard/pkg/keystore"
 	"github.com/caronboard/caronboard/pkg/verify"
@@ -189,7 +190,7 @@ func certVerifyRun(ctx context.Context, a *App, opts *CertVerifyOptions) error {
 		}
 	}
 	if opts.CSR != "" {
-		data, err := keystore.ReadFile(opts.CSR, keystore.MaxInputSize)
+		data, err := safefile.ReadFile(opts.CSR, keystore.MaxInputSize)
 		if err != nil {
 			return fmt.Errorf("reading the CSR: %w", err)
 		}
@@ -209,7 +210,7 @@ func certVerifyRun(ctx context.Context, a *App, opts *CertVerifyOptions) error {
 // isKeystoreFile tells a keystore (PKCS#12 or JKS) from a certificate file
 // by its content.
 func isKeystoreFile(path string) bool {
-	data, err := keystore.ReadFile(path, maxKeystoreSize)
+	data, err := safefile.ReadFile(path, maxKeystoreSize)
 	if err != nil {
 		return false
 	}

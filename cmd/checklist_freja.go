@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/frejarp"
-	"github.com/caronboard/caronboard/pkg/keystore"
 )
 
 // maxLogoFile bounds the logo files read.
@@ -102,7 +102,7 @@ func frejaRPRun(a *App, opts *FrejaRPOptions) error {
 		res.Results = append(res.Results, frejarp.CheckURL(opts.URL))
 	}
 	if opts.given["logo"] {
-		data, err := keystore.ReadFile(opts.Logo, maxLogoFile)
+		data, err := safefile.ReadFile(opts.Logo, maxLogoFile)
 		if err != nil {
 			return fmt.Errorf("reading the logo: %w", err)
 		}

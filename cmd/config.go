@@ -14,8 +14,8 @@ import (
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/csr"
-	"github.com/caronboard/caronboard/pkg/keystore"
 )
 
 // configurable marks a flag whose value may also come from a CARONBOARD_*
@@ -117,7 +117,7 @@ const maxConfigSize = 1 << 20
 
 // readConfig reads and decodes the config file: --config, else
 // CARONBOARD_CONFIG, else the default file. It reads through
-// keystore.ReadFile, like every other input: a regular file of at most
+// safefile.ReadFile, like every other input: a regular file of at most
 // maxConfigSize bytes, so that a config path naming a FIFO, a device such as
 // /dev/zero or a huge file is refused at once instead of blocking or
 // exhausting memory. A missing file is fine unless it was named explicitly.
@@ -133,7 +133,7 @@ func (a *App) readConfig(explicit string) (*configFile, error) {
 	if file == "" {
 		return empty, nil
 	}
-	data, err := keystore.ReadFile(file, maxConfigSize)
+	data, err := safefile.ReadFile(file, maxConfigSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && explicit == "":
 		return empty, nil

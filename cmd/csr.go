@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/csr"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
@@ -183,7 +184,7 @@ func csrRun(ctx context.Context, a *App, opts *CSROptions) error {
 // created. csr and renew share it, so both make the same bytes.
 func writeCSRFiles(ctx context.Context, a *App, opts *CSROptions, subj csr.Subject) (keyReport, error) {
 	for _, path := range opts.outputs() {
-		if err := keystore.CheckWritable(path, opts.Force); err != nil {
+		if err := safefile.CheckWritable(path, opts.Force); err != nil {
 			return keyReport{}, err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/csr"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
@@ -76,7 +77,7 @@ type inspectResult struct {
 }
 
 func csrInspectRun(a *App, opts *CSRInspectOptions) error {
-	data, err := keystore.ReadFile(opts.File, keystore.MaxInputSize)
+	data, err := safefile.ReadFile(opts.File, keystore.MaxInputSize)
 	if err != nil {
 		return fmt.Errorf("reading the CSR: %w", err)
 	}

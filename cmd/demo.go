@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/internal/sandbox"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
@@ -101,7 +102,7 @@ func (d *demo) p(name string) string { return filepath.Join(d.dir, name) }
 
 func (d *demo) run() error {
 	for _, f := range []struct{ name, secret string }{{"key-pass.txt", "demo key passphrase"}, {"p12-pass.txt", "demo keystore passphrase"}} {
-		if err := keystore.WriteFile(d.p(f.name), []byte(f.secret+"\n"), 0o600, true); err != nil {
+		if err := safefile.WriteFile(d.p(f.name), []byte(f.secret+"\n"), 0o600, true); err != nil {
 			return err
 		}
 	}
@@ -151,7 +152,7 @@ func (d *demo) serveAndPing(sbDir string) error {
 	if err != nil {
 		return fmt.Errorf("fetching a signed result from the sandbox: %w", err)
 	}
-	if err := keystore.WriteFile(d.p("result.json"), result, 0o644, true); err != nil {
+	if err := safefile.WriteFile(d.p("result.json"), result, 0o644, true); err != nil {
 		return err
 	}
 	d.a.Infof("\n== Fetch an authentication result (Freja-like, signed by the sandbox signer) into %s\n", d.p("result.json"))
@@ -202,11 +203,11 @@ func indent(s string) string {
 // fetchDemoResult authenticates the sandbox's test user over mutual TLS with
 // the demo's keystore and returns the Freja-like result the server signed.
 func fetchDemoResult(ctx context.Context, srv *sandbox.Server, p12File, passFile string, sb *sandbox.Sandbox) ([]byte, error) {
-	data, err := keystore.ReadFile(p12File, maxKeystoreSize)
+	data, err := safefile.ReadFile(p12File, maxKeystoreSize)
 	if err != nil {
 		return nil, err
 	}
-	pass, err := keystore.ReadFile(passFile, maxPassphraseFile)
+	pass, err := safefile.ReadFile(passFile, maxPassphraseFile)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/internal/sandbox"
 	"github.com/caronboard/caronboard/pkg/csr"
 	"github.com/caronboard/caronboard/pkg/jws"
@@ -68,7 +69,7 @@ type errorClass struct {
 }
 
 var errorClasses = []errorClass{
-	{keystore.ErrExists, "exists", "pass --force to replace it (the old file is replaced atomically), or choose another --out"},
+	{safefile.ErrExists, "exists", "pass --force to replace it (the old file is replaced atomically), or choose another --out"},
 	{keystore.ErrWrongPassphrase, "wrong_passphrase", "check the passphrase given with --passphrase-file or " + envPassphrase},
 	{keystore.ErrPassphraseRequired, "passphrase_required", "give the key's passphrase with --passphrase-file FILE (- for stdin) or " + envPassphrase},
 	{keystore.ErrNotRSA, "unsupported_key", "both CAs issue RSA certificates only: make one with 'caronboard key --out FILE'"},
@@ -76,8 +77,8 @@ var errorClasses = []errorClass{
 	{keystore.ErrNoPrivateKey, "no_private_key", "give the file that holds the private key (BEGIN PRIVATE KEY / RSA PRIVATE KEY / ENCRYPTED PRIVATE KEY)"},
 	{keystore.ErrMultipleKeys, "multiple_keys", "put one private key in the file"},
 	{keystore.ErrMalformedKey, "malformed_key", "the file is not a readable private key; check it is complete (PEM or DER)"},
-	{keystore.ErrTooLarge, "file_too_large", "give the right file: keys, CSRs and certificates are a few kilobytes"},
-	{keystore.ErrNotRegular, "not_a_file", "give the path of a regular file"},
+	{safefile.ErrTooLarge, "file_too_large", "give the right file: keys, CSRs and certificates are a few kilobytes"},
+	{safefile.ErrNotRegular, "not_a_file", "give the path of a regular file"},
 	{csr.ErrInvalidSubject, "invalid_subject", "fix the fields named above and run the command again"},
 	{csr.ErrKeyPolicy, "key_policy", ""},
 	{csr.ErrUnknownProfile, "unknown_profile", "use --profile car or --profile freja"},

@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/expiry"
 	"github.com/caronboard/caronboard/pkg/jws"
-	"github.com/caronboard/caronboard/pkg/keystore"
 )
 
 // ExpiryOptions are the inputs of `caronboard expiry`.
@@ -149,7 +149,7 @@ func parseWarn(s string) (time.Duration, error) {
 
 func expiryRun(ctx context.Context, a *App, opts *ExpiryOptions) error {
 	if opts.Out != "" {
-		if err := keystore.CheckWritable(opts.Out, true); err != nil {
+		if err := safefile.CheckWritable(opts.Out, true); err != nil {
 			return err
 		}
 	}
@@ -183,7 +183,7 @@ func expiryRun(ctx context.Context, a *App, opts *ExpiryOptions) error {
 		return err
 	}
 	if opts.Out != "" {
-		if err := keystore.WriteFileContext(ctx, opts.Out, out, 0o644, true); err != nil {
+		if err := safefile.WriteFileContext(ctx, opts.Out, out, 0o644, true); err != nil {
 			return err
 		}
 		if opts.Format == "json" {

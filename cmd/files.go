@@ -9,7 +9,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/caronboard/caronboard/pkg/keystore"
+	"github.com/caronboard/caronboard/internal/safefile"
 )
 
 // fileBatch writes the several files of one command and, when a later write
@@ -30,14 +30,14 @@ func (b *fileBatch) created(path string, existed bool) {
 	}
 }
 
-// write writes one file through keystore.WriteFileContext and records it.
+// write writes one file through safefile.WriteFileContext and records it.
 func (b *fileBatch) write(path string, data []byte, perm fs.FileMode, force bool) error {
 	ctx := b.ctx
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	existed := exists(path)
-	if err := keystore.WriteFileContext(ctx, path, data, perm, force); err != nil {
+	if err := safefile.WriteFileContext(ctx, path, data, perm, force); err != nil {
 		return err
 	}
 	b.created(path, existed)

@@ -10,8 +10,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/csr"
-	"github.com/caronboard/caronboard/pkg/keystore"
 )
 
 // initStateFile keeps init's answers (no secrets) in the working folder, so
@@ -28,7 +28,7 @@ func (s initState) profile() csr.Profile { return csr.Profile(s.Profile) }
 
 func loadInitState(dir string) (initState, bool, error) {
 	var s initState
-	data, err := keystore.ReadFile(filepath.Join(dir, initStateFile), 64<<10)
+	data, err := safefile.ReadFile(filepath.Join(dir, initStateFile), 64<<10)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, false, nil
 	}
@@ -45,7 +45,7 @@ func loadInitState(dir string) (initState, bool, error) {
 
 func saveInitState(dir string, s initState) error {
 	data, _ := json.MarshalIndent(s, "", "  ")
-	return keystore.WriteFile(filepath.Join(dir, initStateFile), append(data, '\n'), 0o644, true)
+	return safefile.WriteFile(filepath.Join(dir, initStateFile), append(data, '\n'), 0o644, true)
 }
 
 // initFiles are the files of one onboarding, by fixed names in the working

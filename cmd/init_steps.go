@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/csr"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
@@ -117,7 +118,7 @@ func (g *guide) pingArgs() []string {
 // keyPassphrase asks for the passphrase of the existing key (if it is
 // encrypted), checking it against the key as it is typed.
 func (g *guide) keyPassphrase() (string, error) {
-	data, err := keystore.ReadFile(g.files.Key, keystore.MaxInputSize)
+	data, err := safefile.ReadFile(g.files.Key, keystore.MaxInputSize)
 	if err != nil {
 		return "", err
 	}

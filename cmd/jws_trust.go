@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/jws"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
@@ -240,7 +241,7 @@ type pendingCert struct {
 func readSigningCertificates(paths []string) ([]pendingCert, error) {
 	var todo []pendingCert
 	for _, f := range paths {
-		data, err := keystore.ReadFile(f, keystore.MaxInputSize)
+		data, err := safefile.ReadFile(f, keystore.MaxInputSize)
 		if err != nil {
 			return nil, err
 		}
@@ -274,7 +275,7 @@ func (a *App) planTrustWrite(path string, cert *x509.Certificate) (trustWrite, e
 	if _, err := os.Lstat(path); err != nil {
 		return w, nil
 	}
-	old, err := keystore.ReadFile(path, keystore.MaxInputSize)
+	old, err := safefile.ReadFile(path, keystore.MaxInputSize)
 	if err == nil {
 		_, err = jws.NewTrustStore().AddBytes(old, "", jws.SourceUser)
 	}
@@ -300,7 +301,7 @@ func writeTrusted(dir string, writes []trustWrite) error {
 	var b fileBatch
 	for _, w := range writes {
 		err := b.write(w.path, w.data, 0o644, w.replace)
-		if err != nil && !errors.Is(err, keystore.ErrExists) { // ErrExists: added at the same moment by another run
+		if err != nil && !errors.Is(err, safefile.ErrExists) { // ErrExists: added at the same moment by another run
 			return b.undo(failErr("trust_store", "check that "+dir+" is writable", err))
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/jws"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
@@ -36,7 +37,7 @@ func (a *App) jwsTrust(certFiles []string) (*jws.TrustStore, error) {
 	}
 	a.loadUserTrust(store)
 	for _, path := range certFiles {
-		data, err := keystore.ReadFile(path, keystore.MaxInputSize)
+		data, err := safefile.ReadFile(path, keystore.MaxInputSize)
 		if err != nil {
 			return nil, fmt.Errorf("reading --cert: %w", err)
 		}
@@ -87,7 +88,7 @@ func (a *App) loadUserTrustDir(store *jws.TrustStore, dir, env string, files map
 			continue
 		}
 		path := filepath.Join(dir, e.Name())
-		data, err := keystore.ReadFile(path, keystore.MaxInputSize)
+		data, err := safefile.ReadFile(path, keystore.MaxInputSize)
 		if err == nil {
 			var added []*jws.TrustedCert
 			if added, err = store.AddBytes(data, env, jws.SourceUser); err == nil {

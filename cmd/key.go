@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
 
@@ -76,7 +77,7 @@ func (o *KeyOptions) validate() error {
 }
 
 func keyRun(ctx context.Context, a *App, opts *KeyOptions) error {
-	if err := keystore.CheckWritable(opts.Out, opts.Force); err != nil {
+	if err := safefile.CheckWritable(opts.Out, opts.Force); err != nil {
 		return err
 	}
 	pass, err := a.newKeyPassphrase(opts.PassphraseFile, opts.NoPassphrase)

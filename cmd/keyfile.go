@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"fmt"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/csr"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
@@ -49,7 +50,7 @@ func (a *App) writeKey(ctx context.Context, path string, key *rsa.PrivateKey, pa
 	if err != nil {
 		return keyReport{}, err
 	}
-	if err := keystore.WriteFileContext(ctx, path, pemBytes, 0o600, force); err != nil {
+	if err := safefile.WriteFileContext(ctx, path, pemBytes, 0o600, force); err != nil {
 		return keyReport{}, err
 	}
 	rep := describeKey(path, key, keystore.KeyInfo{Format: encryptedFormat, Encrypted: len(pass) > 0})
@@ -63,7 +64,7 @@ func (a *App) writeKey(ctx context.Context, path string, key *rsa.PrivateKey, pa
 // loadKey reads a private key in any supported form, asking for its
 // passphrase only if it is encrypted.
 func (a *App) loadKey(path, passFile, passFlag, passEnv string) (*rsa.PrivateKey, keyReport, error) {
-	data, err := keystore.ReadFile(path, keystore.MaxInputSize)
+	data, err := safefile.ReadFile(path, keystore.MaxInputSize)
 	if err != nil {
 		return nil, keyReport{}, fmt.Errorf("reading the key: %w", err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/caronboard/caronboard/pkg/keystore"
+	"github.com/caronboard/caronboard/internal/safefile"
 )
 
 // Environment variables that may carry secrets. They are read directly, never
@@ -93,10 +93,10 @@ func (a *App) readSecretFile(name string) ([]byte, error) {
 	if name == "-" {
 		b, err = io.ReadAll(io.LimitReader(a.In, maxPassphraseFile+1))
 		if err == nil && len(b) > maxPassphraseFile {
-			err = keystore.ErrTooLarge
+			err = safefile.ErrTooLarge
 		}
 	} else {
-		b, err = keystore.ReadFile(name, maxPassphraseFile)
+		b, err = safefile.ReadFile(name, maxPassphraseFile)
 	}
 	if err != nil {
 		return nil, err

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/caronboard/caronboard/pkg/keystore"
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/verify"
 )
 
@@ -86,7 +86,7 @@ func recordPing(a *App, results []*verify.ProbeResult) {
 		}
 		data, err := json.MarshalIndent(rec, "", "  ")
 		if err == nil {
-			err = keystore.WriteFile(pingRecordFile(dir, r.Target), append(data, '\n'), 0o644, true)
+			err = safefile.WriteFile(pingRecordFile(dir, r.Target), append(data, '\n'), 0o644, true)
 		}
 		if err != nil {
 			a.Warn(fmt.Sprintf("could not record the ping outcome of %s for 'caronboard checklist': %v", r.Target, err))
@@ -102,7 +102,7 @@ func readPingRecord(env string) (*pingRecord, error) {
 		return nil, err
 	}
 	path := pingRecordFile(dir, env)
-	data, err := keystore.ReadFile(path, maxPingRecord)
+	data, err := safefile.ReadFile(path, maxPingRecord)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/csr"
 	"github.com/caronboard/caronboard/pkg/keystore"
 	"github.com/caronboard/caronboard/pkg/verify"
@@ -138,7 +139,7 @@ func (o *PKCS12Options) validate() error {
 }
 
 func pkcs12Run(ctx context.Context, a *App, opts *PKCS12Options) error {
-	if err := keystore.CheckWritable(opts.Out, opts.Force); err != nil {
+	if err := safefile.CheckWritable(opts.Out, opts.Force); err != nil {
 		return err
 	}
 	roots, err := readCertFiles(opts.CA)
@@ -184,7 +185,7 @@ func pkcs12Run(ctx context.Context, a *App, opts *PKCS12Options) error {
 	if err != nil {
 		return err
 	}
-	if err := keystore.WriteFileContext(ctx, opts.Out, data, 0o600, opts.Force); err != nil {
+	if err := safefile.WriteFileContext(ctx, opts.Out, data, 0o600, opts.Force); err != nil {
 		return err
 	}
 	res := &pkcs12Result{File: opts.Out, From: opts.From, Alias: name, Format: string(format), Info: info}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
 
@@ -63,7 +64,7 @@ func (s *storeFlags) validate() error {
 // Python NoEncryption and truststore --no-passphrase write such files) and a
 // prompt follows only when it is wrong.
 func (a *App) openStore(ctx context.Context, path string, s *storeFlags) (*keystore.Store, error) {
-	data, err := keystore.ReadFile(path, maxKeystoreSize)
+	data, err := safefile.ReadFile(path, maxKeystoreSize)
 	if err != nil {
 		return nil, err
 	}

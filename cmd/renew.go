@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/csr"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
@@ -211,7 +212,7 @@ func renewRun(ctx context.Context, a *App, opts *RenewOptions) error {
 		return renewSubjectErr(err, ren.Profile)
 	}
 	for _, path := range opts.outputs() {
-		if err := keystore.CheckWritable(path, opts.Force); err != nil {
+		if err := safefile.CheckWritable(path, opts.Force); err != nil {
 			return err
 		}
 	}
@@ -241,7 +242,7 @@ func (a *App) currentLeaf(opts *RenewOptions) (*x509.Certificate, error) {
 		}
 		return certs[0], nil
 	}
-	data, err := keystore.ReadFile(opts.P12, keystore.MaxInputSize)
+	data, err := safefile.ReadFile(opts.P12, keystore.MaxInputSize)
 	if err != nil {
 		return nil, fmt.Errorf("reading --p12: %w", err)
 	}

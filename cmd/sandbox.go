@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/internal/sandbox"
 	"github.com/caronboard/caronboard/pkg/csr"
 	"github.com/caronboard/caronboard/pkg/keystore"
@@ -109,14 +110,14 @@ Exit codes: 0 issued, 1 the CSR was refused or a file could not be read/written,
 			if err != nil {
 				return usageErr("use --profile car or --profile freja", "unknown profile %q", profile)
 			}
-			if err := keystore.CheckWritable(out, force); err != nil {
+			if err := safefile.CheckWritable(out, force); err != nil {
 				return err
 			}
 			sb, err := sandbox.Load(orDefaultSandbox(dir))
 			if err != nil {
 				return err
 			}
-			data, err := keystore.ReadFile(csrFile, keystore.MaxInputSize)
+			data, err := safefile.ReadFile(csrFile, keystore.MaxInputSize)
 			if err != nil {
 				return fmt.Errorf("reading the CSR: %w", err)
 			}
@@ -128,7 +129,7 @@ Exit codes: 0 issued, 1 the CSR was refused or a file could not be read/written,
 			if err != nil {
 				return err
 			}
-			if err := keystore.WriteFileContext(cmd.Context(), out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o644, force); err != nil {
+			if err := safefile.WriteFileContext(cmd.Context(), out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o644, force); err != nil {
 				return err
 			}
 			res := struct {

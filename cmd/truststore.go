@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/csr"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
@@ -136,7 +137,7 @@ func (o *TruststoreOptions) validate() error {
 }
 
 func truststoreRun(ctx context.Context, a *App, opts *TruststoreOptions) error {
-	if err := keystore.CheckWritable(opts.Out, opts.Force); err != nil {
+	if err := safefile.CheckWritable(opts.Out, opts.Force); err != nil {
 		return err
 	}
 	e, err := a.environment(opts.Env)
@@ -161,7 +162,7 @@ func truststoreRun(ctx context.Context, a *App, opts *TruststoreOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := keystore.WriteFileContext(ctx, opts.Out, data, 0o644, opts.Force); err != nil {
+	if err := safefile.WriteFileContext(ctx, opts.Out, data, 0o644, opts.Force); err != nil {
 		return err
 	}
 	res.Settings = clientSettings(opts, e)

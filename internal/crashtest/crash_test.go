@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/csr"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
@@ -214,7 +215,7 @@ func iterations() int {
 // checks after each run that the file is either byte-for-byte the one
 // before or a complete, valid new one with the right permissions, never
 // truncated or missing; that SIGKILL leaves at most temporary files of the
-// package's documented pattern (keystore.TempGlob, safe to delete: they are
+// package's documented pattern (safefile.TempGlob, safe to delete: they are
 // removed before the next run, as a user would); that SIGINT leaves none at
 // all, exits non-zero unless it finished, and never reports "interrupted"
 // after replacing the file.
@@ -282,8 +283,8 @@ func interruptReplace(t *testing.T, bin string, r replacer, sig syscall.Signal) 
 			switch name := e.Name(); {
 			case name == r.file:
 			case temp.MatchString(name) && sig == syscall.SIGKILL:
-				if m, _ := filepath.Match(keystore.TempGlob, name); !m {
-					t.Fatalf("%s: %s does not match keystore.TempGlob %q", what, name, keystore.TempGlob)
+				if m, _ := filepath.Match(safefile.TempGlob, name); !m {
+					t.Fatalf("%s: %s does not match safefile.TempGlob %q", what, name, safefile.TempGlob)
 				}
 				fi, err := e.Info()
 				if err != nil || fi.Mode().Perm()&^r.perm != 0 {

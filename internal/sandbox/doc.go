@@ -29,7 +29,7 @@
 //	                                     issued by the JWS root, valid 2 years
 //
 // Certificates are PEM, mode 0644; keys are unencrypted PKCS#8 PEM, mode 0600,
-// written atomically through keystore.WriteFile.
+// written atomically through safefile.WriteFile.
 //
 // # Server
 //

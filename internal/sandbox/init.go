@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
 
@@ -208,7 +209,7 @@ func (s *Sandbox) write(force bool) error {
 			}
 			perm = 0o600
 		}
-		err := keystore.WriteFile(path, data, perm, force)
+		err := safefile.WriteFile(path, data, perm, force)
 		clear(data)
 		if err != nil {
 			removeAll(created)

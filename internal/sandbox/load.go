@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path/filepath"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
 
@@ -20,7 +21,7 @@ func Load(dir string) (*Sandbox, error) {
 	data := make(map[string][]byte, len(files))
 	var missing []string
 	for _, name := range files {
-		b, err := keystore.ReadFile(filepath.Join(dir, name), keystore.MaxInputSize)
+		b, err := safefile.ReadFile(filepath.Join(dir, name), keystore.MaxInputSize)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			missing = append(missing, name)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/csr"
 	"github.com/caronboard/caronboard/pkg/frejarp"
 	"github.com/caronboard/caronboard/pkg/keystore"
@@ -131,7 +132,7 @@ func classify(f *File, size int64) {
 	ext := strings.ToLower(filepath.Ext(f.Name))
 	if isLogoName(f.Name, ext) {
 		if size <= maxLogoSize {
-			if data, err := keystore.ReadFile(f.Path, maxLogoSize); err == nil {
+			if data, err := safefile.ReadFile(f.Path, maxLogoSize); err == nil {
 				r := frejarp.CheckLogo(f.Name, data)
 				f.Kind, f.Logo = KindLogo, &r
 			}
@@ -145,7 +146,7 @@ func classify(f *File, size int64) {
 	if size > limit {
 		return
 	}
-	data, err := keystore.ReadFile(f.Path, limit)
+	data, err := safefile.ReadFile(f.Path, limit)
 	if err != nil {
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/jws"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
@@ -115,7 +116,7 @@ func (s *Scanner) addDir(dir string) {
 // looksLikeKeyOnly skips PEM files that hold a private key or a CSR and no
 // certificate, so a folder scan does not report the key as unreadable.
 func looksLikeKeyOnly(path string) bool {
-	data, err := keystore.ReadFile(path, keystore.MaxInputSize)
+	data, err := safefile.ReadFile(path, keystore.MaxInputSize)
 	if err != nil {
 		return false
 	}
@@ -130,7 +131,7 @@ func looksLikeKeyOnly(path string) bool {
 // AddFile reads one file: certificates (PEM or DER, several per file) or a
 // PKCS#12 keystore or trust store.
 func (s *Scanner) AddFile(path string) {
-	data, err := keystore.ReadFile(path, keystore.MaxInputSize)
+	data, err := safefile.ReadFile(path, keystore.MaxInputSize)
 	if err != nil {
 		s.AddError(path, err)
 		return

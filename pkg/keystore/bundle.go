@@ -12,6 +12,8 @@ import (
 	"path"
 	"strings"
 	"unicode"
+
+	"github.com/caronboard/caronboard/internal/safefile"
 )
 
 // Limits of ReadBundle and ReadBundleFile. A real bundle from Freja partner
@@ -110,7 +112,7 @@ func ReadBundle(zipData []byte) ([]BundleEntry, []*x509.Certificate, error) {
 // ReadBundleFile reads the ZIP file at path (at most MaxBundleSize bytes)
 // with ReadBundle. Errors name the path.
 func ReadBundleFile(path string) ([]BundleEntry, []*x509.Certificate, error) {
-	data, err := ReadFile(path, MaxBundleSize)
+	data, err := safefile.ReadFile(path, MaxBundleSize)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -148,7 +150,7 @@ func checkEntries(files []*zip.File) error {
 			return newError(ErrUnsafeBundle, "the ZIP entry %q %s; refusing the ZIP file", f.Name, reason)
 		}
 		if m := f.Mode(); m&fs.ModeType&^fs.ModeDir != 0 {
-			return newError(ErrUnsafeBundle, "the ZIP entry %q is %s, not a regular file; refusing the ZIP file", f.Name, kindOf(m))
+			return newError(ErrUnsafeBundle, "the ZIP entry %q is %s, not a regular file; refusing the ZIP file", f.Name, safefile.KindOf(m))
 		}
 		key := strings.ToLower(path.Clean(f.Name))
 		if names[key] {
@@ -157,13 +159,13 @@ func checkEntries(files []*zip.File) error {
 		names[key] = true
 		size := f.UncompressedSize64
 		if size > MaxInputSize {
-			return newError(ErrUnsafeBundle, "the ZIP entry %q is %d bytes uncompressed, more than the %s a certificate file may have; refusing the ZIP file", f.Name, size, byteSize(MaxInputSize))
+			return newError(ErrUnsafeBundle, "the ZIP entry %q is %d bytes uncompressed, more than the %s a certificate file may have; refusing the ZIP file", f.Name, size, safefile.ByteSize(MaxInputSize))
 		}
 		if size >= ratioMinSize && (f.CompressedSize64 == 0 || size/f.CompressedSize64 > maxCompressionRatio) {
 			return newError(ErrUnsafeBundle, "the ZIP entry %q is compressed more than %d:1, as a ZIP bomb is; refusing the ZIP file", f.Name, maxCompressionRatio)
 		}
 		if total += size; total > MaxBundleUncompressed {
-			return newError(ErrUnsafeBundle, "the ZIP file's entries add up to more than %s uncompressed; refusing it", byteSize(MaxBundleUncompressed))
+			return newError(ErrUnsafeBundle, "the ZIP file's entries add up to more than %s uncompressed; refusing it", safefile.ByteSize(MaxBundleUncompressed))
 		}
 	}
 	return nil
@@ -221,7 +223,7 @@ func readEntry(f *zip.File) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(rc, MaxInputSize+1))
 	switch {
 	case len(data) > MaxInputSize:
-		return nil, newError(ErrUnsafeBundle, "the ZIP entry %q is larger than %s uncompressed; refusing the ZIP file", f.Name, byteSize(MaxInputSize))
+		return nil, newError(ErrUnsafeBundle, "the ZIP entry %q is larger than %s uncompressed; refusing the ZIP file", f.Name, safefile.ByteSize(MaxInputSize))
 	case errors.Is(err, zip.ErrFormat) || errors.Is(err, io.ErrUnexpectedEOF):
 		return nil, newError(ErrUnsafeBundle, "the ZIP entry %q does not have the size its header declares; refusing the ZIP file", f.Name)
 	case errors.Is(err, zip.ErrChecksum):

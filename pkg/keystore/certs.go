@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/caronboard/caronboard/internal/safefile"
 )
 
 // PEM block types that hold one X.509 certificate.
@@ -38,7 +40,7 @@ func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 // ReadCertificates reads the certificates in the file at path (at most
 // MaxInputSize bytes) with ParseCertificates. Errors name the path.
 func ReadCertificates(path string) ([]*x509.Certificate, error) {
-	data, err := ReadFile(path, MaxInputSize)
+	data, err := safefile.ReadFile(path, MaxInputSize)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/internal/testpki"
 )
 
@@ -135,7 +136,7 @@ func TestReadCertificates(t *testing.T) {
 		t.Errorf("a missing file: %v", err)
 	}
 	big := writeTestFile(t, t.TempDir(), "big.pem", make([]byte, MaxInputSize+1))
-	if _, err := ReadCertificates(big); !errors.Is(err, ErrTooLarge) {
+	if _, err := ReadCertificates(big); !errors.Is(err, safefile.ErrTooLarge) {
 		t.Errorf("a large file: %v", err)
 	}
 }

@@ -84,15 +84,10 @@
 //
 // # Files
 //
-// WriteFile never leaves a partial or lost file. It writes a temporary file
-// named ".<name>.tmp-<random>" in the target's folder (see TempGlob), sets
-// the exact mode regardless of the umask, fsyncs it, then publishes it
-// atomically: a hard link when the target must not exist (so an existing file
-// is never replaced, even by a concurrent writer), a rename when overwriting
-// is allowed; then it fsyncs the folder. CheckWritable runs the same checks
-// up front, before expensive work. ReadFile reads regular files only, with a
-// size limit, and never blocks on a pipe or device; PermissionWarning flags
-// key files that others can read.
+// Reading and writing files is internal/safefile's job (regular files only,
+// size limits, atomic exclusive writes); this package sets the limits for keys,
+// certificates and bundles (MaxInputSize, MaxBundleSize) and PermissionWarning
+// flags key files that others can read.
 //
 // The package holds no global state, never prompts and never reads flags,
 // configuration or the terminal: that is the command layer's job.

@@ -45,18 +45,6 @@ var (
 	// key derivation above the cost limits); the message or the error's
 	// Hint() says how to convert it with openssl or ssh-keygen.
 	ErrUnsupportedFormat = errors.New("unsupported private key format")
-
-	// ErrExists means the output file already exists and overwriting was not
-	// asked for. Returned through *ExistsError.
-	ErrExists = errors.New("file already exists")
-
-	// ErrTooLarge means an input file is larger than the limit given to
-	// ReadFile.
-	ErrTooLarge = errors.New("file is too large")
-
-	// ErrNotRegular means a path names a directory, a named pipe, a device or
-	// a socket where a regular file is needed.
-	ErrNotRegular = errors.New("not a regular file")
 )
 
 // KeySizeError reports an RSA key size that is not accepted. It wraps
@@ -94,18 +82,6 @@ func article(name string) string {
 
 // Unwrap returns ErrNotRSA.
 func (e *UnsupportedKeyError) Unwrap() error { return ErrNotRSA }
-
-// ExistsError reports that an output file already exists. It wraps ErrExists.
-type ExistsError struct {
-	Path string
-}
-
-func (e *ExistsError) Error() string {
-	return e.Path + " already exists"
-}
-
-// Unwrap returns ErrExists.
-func (e *ExistsError) Unwrap() error { return ErrExists }
 
 // keyError is a sentinel with a specific message: Error() is the message
 // alone (no "sentinel: " prefix), errors.Is matches the sentinel.

@@ -1,11 +1,13 @@
 package keystore
 
-import "errors"
+import (
+	"errors"
+)
 
 // Sentinel errors of the certificate, ZIP bundle and PKCS#12 functions. As
 // with the key errors in errors.go, every error for a condition a user can fix
 // wraps one of these (or ErrWrongPassphrase, ErrNoPrivateKey,
-// ErrMultipleKeys, ErrUnsupportedFormat, ErrTooLarge, ErrNotRegular), and the
+// ErrMultipleKeys, ErrUnsupportedFormat, safefile.ErrTooLarge, safefile.ErrNotRegular), and the
 // messages are plain words, never ASN.1 or ZIP parser output.
 var (
 	// ErrNotCertificate means the data holds no certificate at all, or holds

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	jks "github.com/pavlo-v-chernykh/keystore-go/v4"
+
+	"github.com/caronboard/caronboard/internal/safefile"
 )
 
 // jksSeed writes a JKS with keystore-go: the relying party's key entry
@@ -74,7 +76,7 @@ func FuzzOpenStore(f *testing.F) {
 		checkFast(t, start)
 		if err != nil {
 			checkSentinel(t, err, ErrMalformedPKCS12, ErrUnsupportedFormat, ErrWrongPassphrase, ErrAltered,
-				ErrInvalidPassphrase, ErrTooLarge, ErrNoPrivateKey, ErrNoCertificate, ErrMultipleKeys)
+				ErrInvalidPassphrase, safefile.ErrTooLarge, ErrNoPrivateKey, ErrNoCertificate, ErrMultipleKeys)
 			return
 		}
 		for _, k := range st.Keys {
@@ -97,7 +99,7 @@ func FuzzOpenJKS(f *testing.F) {
 		_, err := OpenStore(context.Background(), data, StorePasswords{Store: testP12Password})
 		checkFast(t, start)
 		if err != nil {
-			checkSentinel(t, err, ErrMalformedPKCS12, ErrUnsupportedFormat, ErrWrongPassphrase, ErrInvalidPassphrase, ErrTooLarge)
+			checkSentinel(t, err, ErrMalformedPKCS12, ErrUnsupportedFormat, ErrWrongPassphrase, ErrInvalidPassphrase, safefile.ErrTooLarge)
 		}
 	})
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	pkcs12 "software.sslmate.com/src/go-pkcs12"
+
+	"github.com/caronboard/caronboard/internal/safefile"
 )
 
 // checkSentinel fails unless err wraps one of the given sentinels and has a
@@ -64,7 +66,7 @@ func FuzzDecodePKCS12(f *testing.F) {
 		defer checkFast(t, time.Now())
 		info, inspectErr := InspectPKCS12(data)
 		if inspectErr != nil {
-			checkSentinel(t, inspectErr, ErrMalformedPKCS12, ErrUnsupportedFormat, ErrTooLarge)
+			checkSentinel(t, inspectErr, ErrMalformedPKCS12, ErrUnsupportedFormat, safefile.ErrTooLarge)
 		} else if info.MACAlgorithm == "" || info.CertEncryption == "" || info.KeyEncryption == "" || info.Consumers == "" {
 			t.Errorf("incomplete info %+v", info)
 		}
@@ -72,7 +74,7 @@ func FuzzDecodePKCS12(f *testing.F) {
 		// that a mutated count cannot stall the fuzzer; the seeds use 2048.
 		c, err := decodePKCS12(data, testP12Password, 4096)
 		if err != nil {
-			checkSentinel(t, err, ErrMalformedPKCS12, ErrUnsupportedFormat, ErrTooLarge, ErrWrongPassphrase,
+			checkSentinel(t, err, ErrMalformedPKCS12, ErrUnsupportedFormat, safefile.ErrTooLarge, ErrWrongPassphrase,
 				ErrAltered, ErrNoPrivateKey, ErrNoCertificate, ErrMultipleKeys, ErrInvalidPassphrase)
 			return
 		}

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/caronboard/caronboard/internal/safefile"
 )
 
 const fixtureDir = "../../testdata/keys"
@@ -157,7 +159,7 @@ func writeTestFile(t testing.TB, dir, name string, data []byte) string {
 // noTempFiles fails when a WriteFile temporary file is left in dir.
 func noTempFiles(t testing.TB, dir string) {
 	t.Helper()
-	left, err := filepath.Glob(filepath.Join(dir, TempGlob))
+	left, err := filepath.Glob(filepath.Join(dir, safefile.TempGlob))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/caronboard/caronboard/internal/safefile"
 )
 
 // These tests run the real peer tools on the PKCS#12 files we write, and
@@ -189,7 +191,7 @@ func TestWeReadOpenSSLPKCS12(t *testing.T) {
 				}
 				t.Fatalf("openssl %s: %v\n%s", strings.Join(args, " "), err, msg)
 			}
-			data, err := ReadFile(out, 0)
+			data, err := safefile.ReadFile(out, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -220,7 +222,7 @@ func TestWeReadKeytoolPKCS12(t *testing.T) {
 	if err != nil {
 		t.Fatalf("keytool: %v\n%s", err, out)
 	}
-	data, err := ReadFile(path, 0)
+	data, err := safefile.ReadFile(path, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +264,7 @@ func TestFrejaVectors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			path := filepath.Join(frejaVectors, tt.file)
-			data, err := ReadFile(path, 0)
+			data, err := safefile.ReadFile(path, 0)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/caronboard/caronboard/internal/safefile"
 )
 
 // These tests run the real openssl binary: it must read what we write, and
@@ -33,7 +35,7 @@ func TestOpenSSLReadsOurKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	encPath := filepath.Join(dir, "key.pem")
-	if err := WriteFile(encPath, enc, 0o600, false); err != nil {
+	if err := safefile.WriteFile(encPath, enc, 0o600, false); err != nil {
 		t.Fatal(err)
 	}
 	out := mustOpenSSL(t, "pkey", "-in", encPath, "-passin", "file:"+passFile, "-noout", "-text")
@@ -159,7 +161,7 @@ func TestWeReadOpenSSLKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			data, err := ReadFile(path(tt.file), 0)
+			data, err := safefile.ReadFile(path(tt.file), 0)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,8 @@ import (
 	"fmt"
 
 	jks "github.com/pavlo-v-chernykh/keystore-go/v4"
+
+	"github.com/caronboard/caronboard/internal/safefile"
 )
 
 // Java KeyStore (JKS) files are read with github.com/pavlo-v-chernykh/keystore-go.
@@ -146,7 +148,7 @@ func jksPassword(pw string) ([]byte, error) {
 // openJKS reads every entry of a Java KeyStore.
 func openJKS(ctx context.Context, data []byte, pw StorePasswords) (*Store, error) {
 	if len(data) > MaxInputSize {
-		return nil, newError(ErrTooLarge, "the keystore is larger than %s; is it the right file?", byteSize(MaxInputSize))
+		return nil, newError(safefile.ErrTooLarge, "the keystore is larger than %s; is it the right file?", safefile.ByteSize(MaxInputSize))
 	}
 	aliases, err := jksAliases(data)
 	if err != nil {

@@ -78,7 +78,7 @@ func keyAlgorithm(key crypto.PrivateKey) string {
 // any algorithm are returned; P12Contents.RSAKey refuses non-RSA keys.
 // Other errors wrap ErrMalformedPKCS12, ErrUnsupportedFormat (unknown
 // algorithms, more than 10 000 000 iterations, public-key protection),
-// ErrInvalidPassphrase or ErrTooLarge.
+// ErrInvalidPassphrase or safefile.ErrTooLarge.
 func DecodePKCS12(data []byte, password string) (*P12Contents, error) {
 	return decodePKCS12(data, password, maxIterations)
 }

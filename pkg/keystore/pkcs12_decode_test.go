@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	pkcs12 "software.sslmate.com/src/go-pkcs12"
+
+	"github.com/caronboard/caronboard/internal/safefile"
 )
 
 func TestPKCS12KDF(t *testing.T) {
@@ -102,7 +104,7 @@ func TestDecodePKCS12Errors(t *testing.T) {
 		{"empty", nil, testP12Password, ErrMalformedPKCS12, "not a PKCS#12 file"},
 		{"truncated", modern[:len(modern)/2], testP12Password, ErrMalformedPKCS12, "PKCS#12"},
 		{"a certificate", p.RP.Cert.Raw, testP12Password, ErrMalformedPKCS12, "not a PKCS#12 file"},
-		{"too large", make([]byte, MaxInputSize+1), testP12Password, ErrTooLarge, "larger"},
+		{"too large", make([]byte, MaxInputSize+1), testP12Password, safefile.ErrTooLarge, "larger"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

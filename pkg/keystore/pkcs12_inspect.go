@@ -3,6 +3,8 @@ package keystore
 import (
 	"slices"
 	"strings"
+
+	"github.com/caronboard/caronboard/internal/safefile"
 )
 
 // InspectPKCS12 describes how a PKCS#12 file (DER or BER) is protected,
@@ -10,7 +12,7 @@ import (
 // the private key where it is visible, and who can open the file. It
 // describes algorithms DecodePKCS12 cannot decrypt too. Errors wrap
 // ErrMalformedPKCS12, ErrUnsupportedFormat (a file protected with a public
-// key rather than a password) or ErrTooLarge.
+// key rather than a password) or safefile.ErrTooLarge.
 func InspectPKCS12(data []byte) (P12Info, error) {
 	s, _, err := inspect(data)
 	if err != nil {
@@ -32,7 +34,7 @@ type p12Summary struct {
 // inspect parses and summarises data.
 func inspect(data []byte) (*p12Summary, *p12File, error) {
 	if len(data) > MaxInputSize {
-		return nil, nil, newError(ErrTooLarge, "the PKCS#12 data is larger than %s; is it the right file?", byteSize(MaxInputSize))
+		return nil, nil, newError(safefile.ErrTooLarge, "the PKCS#12 data is larger than %s; is it the right file?", safefile.ByteSize(MaxInputSize))
 	}
 	f, err := parsePFX(data)
 	if err != nil {

@@ -162,7 +162,7 @@ func EncodeTrustStore(certs []*x509.Certificate, password string) ([]byte, error
 // DecodePKCS12). A file holding a private key or a certificate without the
 // trusted attribute gives an error wrapping ErrNotTrustStore; other errors
 // wrap ErrMalformedPKCS12, ErrUnsupportedFormat, ErrInvalidPassphrase or
-// ErrTooLarge.
+// safefile.ErrTooLarge.
 func DecodeTrustStore(data []byte, password string) ([]*x509.Certificate, error) {
 	s, f, err := inspect(data)
 	if err != nil {

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package keystore
+package safefile
 
 // openNonBlock is not needed where named pipes cannot block an open.
 const openNonBlock = 0

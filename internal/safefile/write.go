@@ -1,4 +1,4 @@
-package keystore
+package safefile
 
 import (
 	"context"
@@ -193,7 +193,7 @@ func checkTarget(path string, overwrite bool) error {
 	case !overwrite:
 		return &ExistsError{Path: path}
 	case !st.Mode().IsRegular():
-		return newError(ErrNotRegular, "%s is %s, not a regular file; refusing to replace it", path, kindOf(st.Mode()))
+		return newError(ErrNotRegular, "%s is %s, not a regular file; refusing to replace it", path, KindOf(st.Mode()))
 	}
 	return nil
 }
@@ -226,7 +226,7 @@ func checkFolder(path, dir string) error {
 	st, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return &keyError{kind: err, msg: fmt.Sprintf("cannot write %s: the folder %s does not exist", path, dir)}
+		return &pathErr{kind: err, msg: fmt.Sprintf("cannot write %s: the folder %s does not exist", path, dir)}
 	case errors.Is(err, syscall.ENOTDIR) || (err == nil && !st.IsDir()):
 		return newError(syscall.ENOTDIR, "cannot write %s: %s is not a folder", path, dir)
 	case err != nil:
@@ -247,11 +247,11 @@ func pathError(action, path string, err error) error {
 	case errors.As(err, &le):
 		reason = le.Err.Error()
 	}
-	return &keyError{kind: err, msg: fmt.Sprintf("%s %s: %s", action, path, reason)}
+	return &pathErr{kind: err, msg: fmt.Sprintf("%s %s: %s", action, path, reason)}
 }
 
-// kindOf names a non-regular file type in words.
-func kindOf(m fs.FileMode) string {
+// KindOf names a non-regular file type in words.
+func KindOf(m fs.FileMode) string {
 	switch {
 	case m.IsDir():
 		return "a folder"
