@@ -199,7 +199,7 @@ func writeCSRFiles(ctx context.Context, a *App, opts *CSROptions, subj csr.Subje
 	if err != nil {
 		return rep, err
 	}
-	w := fileBatch{ctx: ctx}
+	w := fileBatch{ctx: ctx, app: a}
 	if opts.NewKey != "" {
 		existed := exists(opts.NewKey)
 		if rep, err = a.writeKey(ctx, opts.NewKey, key, newPass, opts.Force); err != nil {

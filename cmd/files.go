@@ -20,6 +20,7 @@ type fileBatch struct {
 	// ctx stops the batch before a file is published once the run is
 	// interrupted (nil: never).
 	ctx   context.Context
+	app   *App
 	fresh []string
 }
 
@@ -30,18 +31,33 @@ func (b *fileBatch) created(path string, existed bool) {
 	}
 }
 
-// write writes one file through safefile.WriteFileContext and records it.
+// write writes one file through App.writeFile and records it.
 func (b *fileBatch) write(path string, data []byte, perm fs.FileMode, force bool) error {
 	ctx := b.ctx
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	existed := exists(path)
-	if err := safefile.WriteFileContext(ctx, path, data, perm, force); err != nil {
+	if err := b.app.writeFile(ctx, path, data, perm, force); err != nil {
 		return err
 	}
 	b.created(path, existed)
 	return nil
+}
+
+// writeFile is how every command writes an output file: safely and
+// atomically (safefile.Write), removing the leftovers a killed earlier run
+// left beside the same target and saying so in one warning line.
+func (a *App) writeFile(ctx context.Context, path string, data []byte, perm fs.FileMode, force bool) error {
+	now := time.Now
+	if a != nil && a.Now != nil {
+		now = a.Now
+	}
+	swept, err := safefile.Write(ctx, path, data, perm, force, now())
+	if msg := swept.String(); msg != "" && a != nil {
+		a.Warn(msg)
+	}
+	return err
 }
 
 // undo removes the files this run created and returns err.

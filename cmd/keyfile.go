@@ -50,7 +50,7 @@ func (a *App) writeKey(ctx context.Context, path string, key *rsa.PrivateKey, pa
 	if err != nil {
 		return keyReport{}, err
 	}
-	if err := safefile.WriteFileContext(ctx, path, pemBytes, 0o600, force); err != nil {
+	if err := a.writeFile(ctx, path, pemBytes, 0o600, force); err != nil {
 		return keyReport{}, err
 	}
 	rep := describeKey(path, key, keystore.KeyInfo{Format: encryptedFormat, Encrypted: len(pass) > 0})

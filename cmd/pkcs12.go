@@ -185,7 +185,7 @@ func pkcs12Run(ctx context.Context, a *App, opts *PKCS12Options) error {
 	if err != nil {
 		return err
 	}
-	if err := safefile.WriteFileContext(ctx, opts.Out, data, 0o600, opts.Force); err != nil {
+	if err := a.writeFile(ctx, opts.Out, data, 0o600, opts.Force); err != nil {
 		return err
 	}
 	res := &pkcs12Result{File: opts.Out, From: opts.From, Alias: name, Format: string(format), Info: info}

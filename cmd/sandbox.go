@@ -129,7 +129,7 @@ Exit codes: 0 issued, 1 the CSR was refused or a file could not be read/written,
 			if err != nil {
 				return err
 			}
-			if err := safefile.WriteFileContext(cmd.Context(), out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o644, force); err != nil {
+			if err := a.writeFile(cmd.Context(), out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o644, force); err != nil {
 				return err
 			}
 			res := struct {

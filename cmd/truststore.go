@@ -162,7 +162,7 @@ func truststoreRun(ctx context.Context, a *App, opts *TruststoreOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := safefile.WriteFileContext(ctx, opts.Out, data, 0o644, opts.Force); err != nil {
+	if err := a.writeFile(ctx, opts.Out, data, 0o644, opts.Force); err != nil {
 		return err
 	}
 	res.Settings = clientSettings(opts, e)
