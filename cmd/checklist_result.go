@@ -120,26 +120,6 @@ func (c *checklistCtx) command(s checklist.Step, f checklist.Found) string {
 	return "caronboard " + shellWords(args)
 }
 
-// shellWords joins arguments for a POSIX shell, quoting any that holds
-// more than letters, digits and _ . / : = @ % + , -.
-func shellWords(args []string) string {
-	out := make([]string, len(args))
-	for i, s := range args {
-		safe := s != ""
-		for _, r := range s {
-			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_./:=@%+,-", r)) {
-				safe = false
-				break
-			}
-		}
-		if !safe {
-			s = "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-		}
-		out[i] = s
-	}
-	return strings.Join(out, " ")
-}
-
 // csrSubjectFlags are the subject flags of a profile, with placeholders.
 func csrSubjectFlags(p csr.Profile) []string {
 	if p == csr.Freja {

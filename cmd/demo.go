@@ -162,7 +162,7 @@ func (d *demo) serveAndPing(sbDir string) error {
 // sub runs one caronboard command as the user would type it, printing the
 // command line and its output indented.
 func (d *demo) sub(title string, args []string, stdin io.Reader) error {
-	line := "caronboard " + quoteArgs(args)
+	line := "caronboard " + shellWords(args)
 	d.a.Infof("\n== %s\n$ %s\n", title, line)
 	sub := &App{In: stdin, Getenv: d.a.Getenv, Now: d.a.Now, Output: "text", noPingRecord: true}
 	if sub.In == nil {
@@ -178,18 +178,6 @@ func (d *demo) sub(title string, args []string, stdin io.Reader) error {
 			Hint: "the output above says why; please report it, the demo should always work"}
 	}
 	return nil
-}
-
-// quoteArgs prints arguments as a shell would need them.
-func quoteArgs(args []string) string {
-	q := make([]string, len(args))
-	for i, s := range args {
-		if s == "" || strings.ContainsAny(s, " \t'\"$\\") {
-			s = "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-		}
-		q[i] = s
-	}
-	return strings.Join(q, " ")
 }
 
 func indent(s string) string {

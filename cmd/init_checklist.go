@@ -36,7 +36,7 @@ func (g *guide) printChecklist() error {
 			g.a.Infof("  $ %s\n", c)
 		}
 	}
-	g.a.Infof("\nRun 'caronboard init --dir %s' again at any step: it sees what is there and continues.\n", quoteArgs([]string{g.dir}))
+	g.a.Infof("\nRun 'caronboard init --dir %s' again at any step: it sees what is there and continues.\n", shellWord(g.dir))
 	return nil
 }
 
@@ -63,7 +63,7 @@ func (g *guide) commandsLead() string {
 func (g *guide) nextCommands() []string {
 	f := g.files
 	p := string(f.profile)
-	cb := func(args ...string) string { return "caronboard " + quoteArgs(args) }
+	cb := func(args ...string) string { return "caronboard " + shellWords(args) }
 	var cmds []string
 	if !f.has(f.CSR) || g.pinged() {
 		return nil

@@ -91,7 +91,7 @@ func (g *guide) makeKeystore() error {
 // offerPing asks whether to test the connection now, and does.
 func (g *guide) offerPing() error {
 	args := g.pingArgs()
-	help := "Runs: caronboard " + quoteArgs(args)
+	help := "Runs: caronboard " + shellWords(args)
 	if g.state.Env == "sandbox" {
 		help += " (start 'caronboard sandbox serve' in another terminal first)"
 	}
@@ -174,7 +174,7 @@ func (g *guide) sub(title string, args []string, secrets map[string]string, secr
 	if g.opts.configFile != "" {
 		args = append(args, "--config", g.opts.configFile)
 	}
-	line := "caronboard " + quoteArgs(args)
+	line := "caronboard " + shellWords(args)
 	g.a.Infof("\n== %s\n$ %s\n", title, line)
 	if len(secrets) > 0 {
 		g.a.Infof("  # passphrase: %s\n", secretNote)

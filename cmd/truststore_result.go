@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -100,7 +101,7 @@ func pemBundle(certs []*x509.Certificate, described []trustCert) []byte {
 
 // clientSettings returns how common clients load the file just written.
 func clientSettings(opts *TruststoreOptions, e *Environment) []clientSetting {
-	f, host := shellQuoteArg(opts.Out), e.Addr()
+	f, host := shellWord(opts.Out), e.Addr()
 	if opts.Format == trustFormatPKCS12 {
 		java := "-Djavax.net.ssl.trustStore=" + f + " -Djavax.net.ssl.trustStoreType=PKCS12"
 		if opts.NoPassphrase {
@@ -115,17 +116,14 @@ func clientSettings(opts *TruststoreOptions, e *Environment) []clientSetting {
 		}
 	}
 	return []clientSetting{
-		{"curl", "curl --cacert " + f + " https://" + strings.TrimSuffix(host, ":443") + "/"},
-		{"Node.js", "new https.Agent({ca: fs.readFileSync('" + opts.Out + "'), …}) or tls.connect({ca: …})"},
+		{"curl", "curl --cacert " + f + " " + shellWord("https://"+strings.TrimSuffix(host, ":443")+"/")},
+		{"Node.js", "new https.Agent({ca: fs.readFileSync(" + strconv.Quote(opts.Out) + "), …}) or tls.connect({ca: …})"},
 		{"Go", "pool := x509.NewCertPool(); pool.AppendCertsFromPEM(data); tls.Config{RootCAs: pool}"},
-		{"Python", "ssl.create_default_context(cafile='" + opts.Out + "')"},
-		{"OpenSSL", "openssl s_client -CAfile " + f + " -connect " + host},
-		{"Java", "needs a trust store: caronboard truststore --env " + e.Name + " --format pkcs12 --out truststore.p12"},
+		{"Python", "ssl.create_default_context(cafile=" + strconv.Quote(opts.Out) + ")"},
+		{"OpenSSL", "openssl s_client -CAfile " + f + " -connect " + shellWord(host)},
+		{"Java", "needs a trust store: caronboard " + shellWords([]string{"truststore", "--env", e.Name, "--format", "pkcs12", "--out", "truststore.p12"})},
 	}
 }
-
-// shellQuoteArg quotes a file name for a shell when it needs it.
-func shellQuoteArg(s string) string { return quoteArgs([]string{s}) }
 
 func (r *truststoreResult) print(a *App) {
 	what := "PEM bundle"
