@@ -268,7 +268,7 @@ func certVerdict(file string, r *verify.Report) error {
 	for i, d := range details {
 		ids[i] = d.Field
 	}
-	return &Error{Code: "cert_rejected", Exit: exitFailed, Details: details,
+	return &Error{Code: codeCertRejected, Details: details,
 		Message: fmt.Sprintf("%s failed %d check(s): %s", file, len(details), strings.Join(ids, ", ")),
 		Hint:    "see the checks above; each failed one says what to do"}
 }

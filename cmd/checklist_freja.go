@@ -129,7 +129,7 @@ func frejaRPRun(a *App, opts *FrejaRPOptions) error {
 	for i, d := range details {
 		names[i] = d.Field
 	}
-	return &Error{Code: "freja_rp_rejected", Exit: exitFailed, Details: details,
+	return &Error{Code: codeFrejaRPRejected, Details: details,
 		Message: fmt.Sprintf("%d of Freja eID's production rules broken: %s", len(details), strings.Join(names, ", ")),
 		Hint:    "fix the values named above; each line says how"}
 }

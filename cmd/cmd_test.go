@@ -57,7 +57,7 @@ func TestCSRFlagValidation(t *testing.T) {
 				return
 			}
 			var e *Error
-			if !errors.As(err, &e) || e.Exit != exitUsage || !strings.Contains(e.Message, tt.wantErr) {
+			if !errors.As(err, &e) || e.Exit() != exitUsage || !strings.Contains(e.Message, tt.wantErr) {
 				t.Fatalf("want usage error %q, got %v", tt.wantErr, err)
 			}
 			if ran {

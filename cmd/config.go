@@ -95,7 +95,7 @@ func (a *App) resolve(f *pflag.Flag, cf *configFile) error {
 		s := reflect.New(field.Type).Interface().(setting)
 		bad := accept != "" && (s.decode(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: val}) != nil || !s.accepts(accept))
 		if err := f.Value.Set(val); bad || err != nil {
-			return &Error{Code: codeConfigInvalid, Exit: exitUsage, Message: fmt.Sprintf("%s=%q is not accepted", env, val),
+			return &Error{Code: codeConfigInvalid, Message: fmt.Sprintf("%s=%q is not accepted", env, val),
 				Hint: fmt.Sprintf("%s takes %s: fix or unset %s", f.Name, acceptForm(s, accept), env)}
 		}
 		a.sources[f.Name] = env
@@ -140,8 +140,8 @@ func (a *App) readConfig(explicit string) (*configFile, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, usageErr("check --config or CARONBOARD_CONFIG", "config file %s does not exist", file)
 	case err != nil:
-		return nil, &Error{Code: "bad_config", Message: "cannot use the config file: " + err.Error(),
-			Hint: "give --config (or CARONBOARD_CONFIG) the path of the YAML config file, or remove it", Exit: exitUsage, Err: err}
+		return nil, &Error{Code: codeBadConfig, Message: "cannot use the config file: " + err.Error(),
+			Hint: "give --config (or CARONBOARD_CONFIG) the path of the YAML config file, or remove it", Err: err}
 	}
 	cfg, err := decodeConfig(data, file)
 	if err != nil {

@@ -24,7 +24,7 @@ type configProblem struct {
 // configError turns the problems found in file into one usage error naming
 // the file, the line, the key and what is accepted; each is also a detail.
 func configError(file string, ps []configProblem) *Error {
-	e := &Error{Code: codeConfigInvalid, Exit: exitUsage}
+	e := &Error{Code: codeConfigInvalid}
 	more := len(ps) - maxConfigProblems
 	if more > 0 {
 		ps = ps[:maxConfigProblems]

@@ -80,8 +80,8 @@ func FuzzConfig(f *testing.F) {
 func checkConfigError(t *testing.T, err error) {
 	t.Helper()
 	e := classify(err)
-	if e.Exit != exitUsage || (e.Code != "bad_config" && e.Code != "usage" && e.Code != codeConfigInvalid) || e.Hint == "" || e.Message == "" {
-		t.Fatalf("config error: exit %d code %q hint %q message %q", e.Exit, e.Code, e.Hint, e.Message)
+	if e.Exit() != exitUsage || (e.Code != "bad_config" && e.Code != "usage" && e.Code != codeConfigInvalid) || e.Hint == "" || e.Message == "" {
+		t.Fatalf("config error: exit %d code %q hint %q message %q", e.Exit(), e.Code, e.Hint, e.Message)
 	}
 	if e.Code == codeConfigInvalid && !strings.HasPrefix(e.Message, "config file ") {
 		t.Fatalf("config error does not name the file first: %q", e.Message)

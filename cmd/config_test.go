@@ -143,7 +143,7 @@ func TestConfigSettings(t *testing.T) {
 				file := writeConfig(t, "# a comment\n"+bad.yaml+"\n")
 				_, _, err := loadFor(t, file, nil, tt.cmd)
 				e := classify(err)
-				if err == nil || e.Code != codeConfigInvalid || e.Exit != exitUsage {
+				if err == nil || e.Code != codeConfigInvalid || e.Exit() != exitUsage {
 					t.Fatalf("%q: got %v (%+v), want a config_invalid usage error", bad.yaml, err, e)
 				}
 				line := strings.Count(bad.yaml, "\n") + 2
@@ -257,7 +257,7 @@ func TestConfigPrecedence(t *testing.T) {
 		}
 		_, _, err := loadFor(t, "", map[string]string{env: val}, cmd)
 		e := classify(err)
-		if err == nil || e.Exit != exitUsage || !strings.Contains(e.Message, env) || !strings.Contains(e.Hint, "takes") {
+		if err == nil || e.Exit() != exitUsage || !strings.Contains(e.Message, env) || !strings.Contains(e.Hint, "takes") {
 			t.Errorf("%s=%s: got %v (hint %q), want a usage error naming it", env, val, err, e.Hint)
 		}
 	}
@@ -278,7 +278,7 @@ func TestEnvironmentNamesCaseSensitive(t *testing.T) {
 	for _, name := range []string{"myproxy", "MYPROXY"} {
 		_, err = a.environment(name)
 		ce := classify(err)
-		if err == nil || ce.Exit != exitUsage || !strings.Contains(ce.Message, `"MyProxy"`) || !strings.Contains(ce.Hint, "--env MyProxy") {
+		if err == nil || ce.Exit() != exitUsage || !strings.Contains(ce.Message, `"MyProxy"`) || !strings.Contains(ce.Hint, "--env MyProxy") {
 			t.Errorf("--env %s: got %v (hint %q), want a usage error naming MyProxy", name, err, ce.Hint)
 		}
 	}
@@ -334,7 +334,7 @@ func TestConfigFileStrict(t *testing.T) {
 			continue
 		}
 		e := classify(err)
-		if err == nil || e.Code != codeConfigInvalid || e.Exit != exitUsage || !strings.HasPrefix(e.Message, "config file "+file) || !strings.Contains(e.Message, tt.want) || e.Hint == "" {
+		if err == nil || e.Code != codeConfigInvalid || e.Exit() != exitUsage || !strings.HasPrefix(e.Message, "config file "+file) || !strings.Contains(e.Message, tt.want) || e.Hint == "" {
 			t.Errorf("%q: got %v (code %q, hint %q), want %q", tt.yaml, err, e.Code, e.Hint, tt.want)
 		}
 	}

@@ -155,5 +155,5 @@ func (r *inspectResult) verdict() error {
 		return nil
 	}
 	msg := fmt.Sprintf("%s does not pass the %s profile: %d problem(s)", r.File, r.Profile, len(details))
-	return &Error{Code: "csr_rejected", Message: msg, Hint: "fix the fields named above and make the CSR again, e.g. with 'caronboard csr'", Exit: exitFailed, Details: details}
+	return &Error{Code: codeCSRRejected, Message: msg, Hint: "fix the fields named above and make the CSR again, e.g. with 'caronboard csr'", Details: details}
 }

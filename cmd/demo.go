@@ -174,7 +174,7 @@ func (d *demo) sub(title string, args []string, stdin io.Reader) error {
 	d.a.Infof("%s", indent(out.String()+errOut.String()))
 	d.steps = append(d.steps, demoStep{Name: title, Command: line, OK: code == exitOK})
 	if code != exitOK {
-		return &Error{Code: "demo_failed", Exit: exitFailed, Message: "demo step failed: " + line,
+		return &Error{Code: codeDemoFailed, Message: "demo step failed: " + line,
 			Hint: "the output above says why; please report it, the demo should always work"}
 	}
 	return nil

@@ -213,7 +213,7 @@ func envNames(envs map[string]*Environment) []string {
 
 // errNoCA says that a CAR environment needs the CA root the partner received.
 func errNoCA(e *Environment) *Error {
-	return &Error{Code: "no_ca", Exit: exitFailed,
+	return &Error{Code: codeNoCA,
 		Message: fmt.Sprintf("environment %s has no server CA configured", e.Name),
 		Hint:    fmt.Sprintf("pass --ca ca.cer (the CAR CA root you received), or set environments.%s.ca in the config file", e.Name)}
 }
@@ -232,7 +232,7 @@ func (a *App) serverRoots(e *Environment, caFiles []string, sandboxDir string) (
 		path := filepath.Join(sandboxDir, "ca.pem")
 		certs, err := keystore.ReadCertificates(path)
 		if err != nil {
-			return nil, "", &Error{Code: "no_sandbox", Exit: exitFailed, Err: err,
+			return nil, "", &Error{Code: codeNoSandbox, Err: err,
 				Message: "no sandbox CA at " + path, Hint: "run 'caronboard sandbox init' (and 'caronboard sandbox serve'), or pass --ca"}
 		}
 		return certs, path, nil

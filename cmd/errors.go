@@ -28,14 +28,13 @@ const (
 const codeConfigInvalid = "config_invalid"
 
 // Error is an error that already knows how it is shown to the user: a stable
-// machine-readable code, a one-line message, a hint naming what fixes it, and
-// the exit code. Commands return it for their own checks; errors from pkg/ are
-// turned into one by classify.
+// machine-readable code (one of cmd/errcodes.go, whose class gives the exit
+// code), a one-line message and a hint naming what fixes it. Commands return
+// it for their own checks; errors from pkg/ are turned into one by classify.
 type Error struct {
 	Code    string
 	Message string
 	Hint    string
-	Exit    int
 	// Details are extra lines (e.g. one per invalid field), each with its hint.
 	Details []Detail
 	Err     error
@@ -51,14 +50,17 @@ type Detail struct {
 func (e *Error) Error() string { return e.Message }
 func (e *Error) Unwrap() error { return e.Err }
 
+// Exit is the process exit code for this error: it follows from its code.
+func (e *Error) Exit() int { return exitFor(e.Code) }
+
 // usageErr reports bad flags or arguments (exit 2).
 func usageErr(hint, format string, args ...any) *Error {
-	return &Error{Code: "usage", Message: fmt.Sprintf(format, args...), Hint: hint, Exit: exitUsage}
+	return &Error{Code: codeUsage, Message: fmt.Sprintf(format, args...), Hint: hint}
 }
 
 // failErr reports a failed operation or bad input (exit 1).
 func failErr(code, hint string, err error) *Error {
-	return &Error{Code: code, Message: err.Error(), Hint: hint, Exit: exitFailed, Err: err}
+	return &Error{Code: code, Message: err.Error(), Hint: hint, Err: err}
 }
 
 // errorClass maps a sentinel from pkg/ to its code and default hint.
@@ -69,49 +71,49 @@ type errorClass struct {
 }
 
 var errorClasses = []errorClass{
-	{safefile.ErrExists, "exists", "pass --force to replace it (the old file is replaced atomically), or choose another --out"},
-	{keystore.ErrWrongPassphrase, "wrong_passphrase", "check the passphrase given with --passphrase-file or " + envPassphrase},
-	{keystore.ErrPassphraseRequired, "passphrase_required", "give the key's passphrase with --passphrase-file FILE (- for stdin) or " + envPassphrase},
-	{keystore.ErrNotRSA, "unsupported_key", "both CAs issue RSA certificates only: make one with 'caronboard key --out FILE'"},
-	{keystore.ErrKeySize, "key_size", "use --bits 2048, 3072 or 4096"},
-	{keystore.ErrNoPrivateKey, "no_private_key", "give the file that holds the private key (BEGIN PRIVATE KEY / RSA PRIVATE KEY / ENCRYPTED PRIVATE KEY)"},
-	{keystore.ErrMultipleKeys, "multiple_keys", "put one private key in the file"},
-	{keystore.ErrMalformedKey, "malformed_key", "the file is not a readable private key; check it is complete (PEM or DER)"},
-	{safefile.ErrTooLarge, "file_too_large", "give the right file: keys, CSRs and certificates are a few kilobytes"},
-	{safefile.ErrNotRegular, "not_a_file", "give the path of a regular file"},
-	{csr.ErrInvalidSubject, "invalid_subject", "fix the fields named above and run the command again"},
-	{csr.ErrKeyPolicy, "key_policy", ""},
-	{csr.ErrUnknownProfile, "unknown_profile", "use --profile car or --profile freja"},
-	{csr.ErrMalformedCSR, "malformed_csr", "give a PEM (BEGIN CERTIFICATE REQUEST) or DER certificate signing request"},
-	{csr.ErrBadSignature, "bad_signature", "the CSR was altered after it was signed: make it again"},
-	{keystore.ErrNotCertificate, "not_a_certificate", "give the certificate file (BEGIN CERTIFICATE, or a DER .cer)"},
-	{keystore.ErrMalformedCertificate, "malformed_certificate", "the certificate file is damaged or incomplete; ask for it again"},
-	{keystore.ErrAltered, "file_altered", "the file was changed after it was written; get a fresh copy"},
-	{keystore.ErrMalformedPKCS12, "malformed_pkcs12", "the file is not a readable PKCS#12 keystore (.p12/.pfx); check it is complete"},
-	{keystore.ErrNoCertificate, "no_certificate", "the keystore holds no certificate for its key; rebuild it with 'caronboard pkcs12'"},
-	{keystore.ErrInvalidPassphrase, "invalid_passphrase", "PKCS#12 passphrases cannot hold characters outside the Basic Multilingual Plane (e.g. emoji): choose another"},
-	{keystore.ErrInvalidFriendlyName, "invalid_alias", "choose another --name: letters, digits, spaces and common punctuation"},
-	{keystore.ErrKeyMismatch, "key_mismatch", "give the key you made the CSR with, or the certificate issued for it"},
-	{keystore.ErrMalformedBundle, "malformed_bundle", "this is not a readable ZIP; ask Freja partner support for the bundle again"},
-	{keystore.ErrUnsupportedFormat, "unsupported_format", "convert the file as the message says, then run the command again"},
-	{keystore.ErrUnsafeBundle, "unsafe_bundle", "this is not the ZIP Freja partner support sends; ask them for it again"},
-	{verify.ErrKeyMismatch, "key_mismatch", "give the key you made the CSR with, or the certificate issued for it"},
-	{verify.ErrChain, "chain", "give the CA certificates with --ca (issuing CA and root)"},
-	{verify.ErrNoLeaf, "no_leaf", "give the key you made the CSR with"},
-	{sandbox.ErrNoSandbox, "no_sandbox", "run 'caronboard sandbox init' (with --dir if you use one)"},
-	{sandbox.ErrExists, "exists", "pass --force to replace the sandbox"},
-	{sandbox.ErrRejected, "csr_rejected", "fix the CSR as said above and make it again ('caronboard csr')"},
-	{sandbox.ErrDamaged, "sandbox_damaged", "make it again with 'caronboard sandbox init --force'"},
-	{sandbox.ErrExpired, "sandbox_expired", "make it again with 'caronboard sandbox init --force'"},
-	{sandbox.ErrNotLoopback, "not_loopback", "the sandbox only listens on loopback: use --addr 127.0.0.1:PORT"},
-	{fs.ErrNotExist, "file_not_found", "check the path"},
-	{fs.ErrPermission, "permission_denied", "check the file's permissions"},
-	{syscall.ENOTDIR, "bad_path", "a part of the path is a file, not a folder: check the path"},
-	{syscall.ELOOP, "bad_path", "the path runs into a loop of symbolic links: check the path"},
-	{syscall.ENAMETOOLONG, "bad_path", "the path, or a name in it, is too long: check the path"},
-	{syscall.ENOSPC, "disk_full", "free some space on the disk and run the command again"},
-	{syscall.EROFS, "read_only", "the folder is on a read-only file system: write somewhere else"},
-	{context.Canceled, "interrupted", "nothing was written; run the command again"},
+	{safefile.ErrExists, codeExists, "pass --force to replace it (the old file is replaced atomically), or choose another --out"},
+	{keystore.ErrWrongPassphrase, codeWrongPassphrase, "check the passphrase given with --passphrase-file or " + envPassphrase},
+	{keystore.ErrPassphraseRequired, codePassphraseRequired, "give the key's passphrase with --passphrase-file FILE (- for stdin) or " + envPassphrase},
+	{keystore.ErrNotRSA, codeUnsupportedKey, "both CAs issue RSA certificates only: make one with 'caronboard key --out FILE'"},
+	{keystore.ErrKeySize, codeKeySize, "use --bits 2048, 3072 or 4096"},
+	{keystore.ErrNoPrivateKey, codeNoPrivateKey, "give the file that holds the private key (BEGIN PRIVATE KEY / RSA PRIVATE KEY / ENCRYPTED PRIVATE KEY)"},
+	{keystore.ErrMultipleKeys, codeMultipleKeys, "put one private key in the file"},
+	{keystore.ErrMalformedKey, codeMalformedKey, "the file is not a readable private key; check it is complete (PEM or DER)"},
+	{safefile.ErrTooLarge, codeFileTooLarge, "give the right file: keys, CSRs and certificates are a few kilobytes"},
+	{safefile.ErrNotRegular, codeNotAFile, "give the path of a regular file"},
+	{csr.ErrInvalidSubject, codeInvalidSubject, "fix the fields named above and run the command again"},
+	{csr.ErrKeyPolicy, codeKeyPolicy, ""},
+	{csr.ErrUnknownProfile, codeUnknownProfile, "use --profile car or --profile freja"},
+	{csr.ErrMalformedCSR, codeMalformedCSR, "give a PEM (BEGIN CERTIFICATE REQUEST) or DER certificate signing request"},
+	{csr.ErrBadSignature, codeBadSignature, "the CSR was altered after it was signed: make it again"},
+	{keystore.ErrNotCertificate, codeNotACertificate, "give the certificate file (BEGIN CERTIFICATE, or a DER .cer)"},
+	{keystore.ErrMalformedCertificate, codeMalformedCert, "the certificate file is damaged or incomplete; ask for it again"},
+	{keystore.ErrAltered, codeFileAltered, "the file was changed after it was written; get a fresh copy"},
+	{keystore.ErrMalformedPKCS12, codeMalformedPKCS12, "the file is not a readable PKCS#12 keystore (.p12/.pfx); check it is complete"},
+	{keystore.ErrNoCertificate, codeNoCertificate, "the keystore holds no certificate for its key; rebuild it with 'caronboard pkcs12'"},
+	{keystore.ErrInvalidPassphrase, codeInvalidPassphrase, "PKCS#12 passphrases cannot hold characters outside the Basic Multilingual Plane (e.g. emoji): choose another"},
+	{keystore.ErrInvalidFriendlyName, codeInvalidAlias, "choose another --name: letters, digits, spaces and common punctuation"},
+	{keystore.ErrKeyMismatch, codeKeyMismatch, "give the key you made the CSR with, or the certificate issued for it"},
+	{keystore.ErrMalformedBundle, codeMalformedBundle, "this is not a readable ZIP; ask Freja partner support for the bundle again"},
+	{keystore.ErrUnsupportedFormat, codeUnsupportedFormat, "convert the file as the message says, then run the command again"},
+	{keystore.ErrUnsafeBundle, codeUnsafeBundle, "this is not the ZIP Freja partner support sends; ask them for it again"},
+	{verify.ErrKeyMismatch, codeKeyMismatch, "give the key you made the CSR with, or the certificate issued for it"},
+	{verify.ErrChain, codeChain, "give the CA certificates with --ca (issuing CA and root)"},
+	{verify.ErrNoLeaf, codeNoLeaf, "give the key you made the CSR with"},
+	{sandbox.ErrNoSandbox, codeNoSandbox, "run 'caronboard sandbox init' (with --dir if you use one)"},
+	{sandbox.ErrExists, codeExists, "pass --force to replace the sandbox"},
+	{sandbox.ErrRejected, codeCSRRejected, "fix the CSR as said above and make it again ('caronboard csr')"},
+	{sandbox.ErrDamaged, codeSandboxDamaged, "make it again with 'caronboard sandbox init --force'"},
+	{sandbox.ErrExpired, codeSandboxExpired, "make it again with 'caronboard sandbox init --force'"},
+	{sandbox.ErrNotLoopback, codeNotLoopback, "the sandbox only listens on loopback: use --addr 127.0.0.1:PORT"},
+	{fs.ErrNotExist, codeFileNotFound, "check the path"},
+	{fs.ErrPermission, codePermissionDenied, "check the file's permissions"},
+	{syscall.ENOTDIR, codeBadPath, "a part of the path is a file, not a folder: check the path"},
+	{syscall.ELOOP, codeBadPath, "the path runs into a loop of symbolic links: check the path"},
+	{syscall.ENAMETOOLONG, codeBadPath, "the path, or a name in it, is too long: check the path"},
+	{syscall.ENOSPC, codeDiskFull, "free some space on the disk and run the command again"},
+	{syscall.EROFS, codeReadOnly, "the folder is on a read-only file system: write somewhere else"},
+	{context.Canceled, codeInterrupted, "nothing was written; run the command again"},
 }
 
 // classify turns any error into an *Error with a code, message, hint and exit code.
@@ -122,9 +124,9 @@ func classify(err error) *Error {
 	}
 	var je *jws.Error
 	if errors.As(err, &je) {
-		return &Error{Code: je.Code, Message: je.Message, Hint: je.Hint, Exit: exitFailed, Err: err}
+		return &Error{Code: je.Code, Message: je.Message, Hint: je.Hint, Err: err}
 	}
-	out := &Error{Code: "failed", Message: err.Error(), Exit: exitFailed, Err: err}
+	out := &Error{Code: codeFailed, Message: err.Error(), Err: err}
 	for _, c := range errorClasses {
 		if errors.Is(err, c.target) {
 			out.Code, out.Hint = c.code, c.hint

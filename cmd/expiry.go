@@ -251,7 +251,7 @@ func expiryFailure(rep *expiry.Report) *Error {
 	} else if c["expires_soon"] == 0 && c["not_yet_valid"] == 0 {
 		code = "unreadable"
 	}
-	return &Error{Code: code, Message: rep.Summary(), Exit: exitFailed,
+	return &Error{Code: code, Message: rep.Summary(),
 		Hint: "renew with 'caronboard renew --cert CURRENT.cer --new-key NEW.key --out NEW.csr'; fix or remove unreadable files"}
 }
 

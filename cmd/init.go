@@ -135,10 +135,9 @@ func (a *App) asker(accessible bool) (Asker, bool) {
 // errInitNoTerminal lists the commands that do init's job without questions.
 func errInitNoTerminal() *Error {
 	return &Error{
-		Code:    "no_terminal",
+		Code:    codeNoTerminal,
 		Message: "init asks questions and needs a terminal (stdin is not one, or --no-input was given)",
 		Hint:    "run the commands above instead; give the key's passphrase with --passphrase-file FILE (- for stdin) or " + envPassphrase,
-		Exit:    exitUsage,
 		Details: []Detail{
 			{Field: "car", Message: "CAR:   caronboard csr --profile car --new-key client.key --out client.csr --org-code CODE --role bank|ctd|internal --passphrase-file F"},
 			{Field: "freja", Message: "Freja: caronboard csr --profile freja --new-key rp.key --out rp.csr --zip --org NAME --org-id NUMBER [--country CC] [--unit OU] [--common-name CN] --passphrase-file F"},
@@ -175,7 +174,7 @@ func (g *guide) run() error {
 	g.files = findFiles(g.dir, g.state)
 	g.a.Infof("%s", g.files.summary())
 	if g.files.has(g.files.CSR) && !g.files.has(g.files.Key) {
-		return &Error{Code: "key_missing", Exit: exitFailed,
+		return &Error{Code: codeKeyMissing,
 			Message: fmt.Sprintf("%s exists but its key %s does not", g.files.CSR, g.files.Key),
 			Hint:    "a certificate issued for that CSR would be useless without the key: if the key is lost, move the CSR away and run init again to make a new pair"}
 	}

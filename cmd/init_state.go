@@ -36,7 +36,7 @@ func loadInitState(dir string) (initState, bool, error) {
 		return s, false, err
 	}
 	if err := json.Unmarshal(data, &s); err != nil || (s.Profile != "car" && s.Profile != "freja") || s.Env == "" {
-		return s, false, &Error{Code: "bad_state", Exit: exitFailed,
+		return s, false, &Error{Code: codeBadState,
 			Message: fmt.Sprintf("%s is damaged", filepath.Join(dir, initStateFile)),
 			Hint:    "delete it and run init again: it asks for the API and environment, and keeps the key and CSR that exist"}
 	}
@@ -164,7 +164,7 @@ func (g *guide) chooseDir() error {
 	}
 	dir = expandHome(dir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return failErr("dir", "choose a folder you can write to", err)
+		return failErr(codeDir, "choose a folder you can write to", err)
 	}
 	g.dir = dir
 	return nil

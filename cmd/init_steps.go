@@ -154,7 +154,7 @@ func (g *guide) newPassphrase(title, help string) (string, error) {
 			return first, nil
 		}
 		if tries == 2 {
-			return "", &Error{Code: "passphrase_mismatch", Message: "the two passphrases differ", Hint: "run init again and type the same passphrase twice", Exit: exitFailed}
+			return "", &Error{Code: codePassphraseMismatch, Message: "the two passphrases differ", Hint: "run init again and type the same passphrase twice"}
 		}
 		g.a.Infof("The two passphrases differ: type them again.\n")
 	}
@@ -195,7 +195,7 @@ func (g *guide) sub(title string, args []string, secrets map[string]string, secr
 		}}
 	code := Run(g.ctx, sub, append(args, "--no-input"))
 	if code != exitOK {
-		return &Error{Code: "step_failed", Exit: exitFailed, Message: title + " failed: " + line,
+		return &Error{Code: codeStepFailed, Message: title + " failed: " + line,
 			Hint: "the output above says why; fix it and run caronboard init again: it continues from here"}
 	}
 	g.done = append(g.done, title)

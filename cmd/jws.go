@@ -92,7 +92,7 @@ func jwsFileErr(path string, err error) error {
 		if hint == "" && je.Code == jws.CodeWeakKey {
 			hint = "Freja's JWS signing certificates have RSA keys of 2048 bits or more: check that this is the right file"
 		}
-		return &Error{Code: je.Code, Message: path + ": " + je.Message, Hint: hint, Exit: exitFailed, Err: err}
+		return &Error{Code: je.Code, Message: path + ": " + je.Message, Hint: hint, Err: err}
 	}
 	return err
 }

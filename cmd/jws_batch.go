@@ -60,7 +60,7 @@ func jwsBatchRun(ctx context.Context, a *App, opts *JWSVerifyOptions) error {
 		a.Warn("the input has no tokens: nothing was verified")
 	}
 	if sum.Failed > 0 {
-		return &Error{Code: "batch_failed", Exit: exitFailed,
+		return &Error{Code: codeBatchFailed,
 			Message: fmt.Sprintf("%d of %d inputs failed verification", sum.Failed, sum.Inputs),
 			Hint:    `each failed input has "ok":false and its error code in its output line`}
 	}
@@ -76,7 +76,7 @@ func openBatchFile(path string) (*os.File, error) {
 	}
 	if fi, err := f.Stat(); err == nil && fi.IsDir() {
 		f.Close()
-		return nil, failErr("not_a_file", "give a file with one token or Freja result per line, or - for stdin",
+		return nil, failErr(codeNotAFile, "give a file with one token or Freja result per line, or - for stdin",
 			fmt.Errorf("%s is a folder", path))
 	}
 	return f, nil

@@ -81,7 +81,7 @@ func TestJWSVerifyFlagValidation(t *testing.T) {
 			continue
 		}
 		var e *Error
-		if !errors.As(err, &e) || e.Exit != exitUsage || !strings.Contains(e.Message, tt.wantErr) {
+		if !errors.As(err, &e) || e.Exit() != exitUsage || !strings.Contains(e.Message, tt.wantErr) {
 			t.Errorf("%v: want usage error %q, got %v", tt.args, tt.wantErr, err)
 		}
 		if got != nil {
@@ -112,7 +112,7 @@ func TestJWSDecodeAndTrustAddArgs(t *testing.T) {
 		t.Fatalf("decode TOKEN: %v, %q", err, token)
 	}
 	c.SetArgs([]string{"a", "b"})
-	if err := c.Execute(); err == nil || classify(err).Exit != exitUsage {
+	if err := c.Execute(); err == nil || classify(err).Exit() != exitUsage {
 		t.Fatalf("decode with two arguments: want usage error, got %v", err)
 	}
 
@@ -120,7 +120,7 @@ func TestJWSDecodeAndTrustAddArgs(t *testing.T) {
 	add.SetArgs(nil)
 	add.SetOut(&bytes.Buffer{})
 	add.SetErr(&bytes.Buffer{})
-	if err := add.Execute(); err == nil || classify(err).Exit != exitUsage {
+	if err := add.Execute(); err == nil || classify(err).Exit() != exitUsage {
 		t.Fatalf("trust add without files: want usage error, got %v", err)
 	}
 }

@@ -280,7 +280,7 @@ func (a *App) planTrustWrite(path string, cert *x509.Certificate) (trustWrite, e
 		_, err = jws.NewTrustStore().AddBytes(old, "", jws.SourceUser)
 	}
 	if err == nil {
-		return w, &Error{Code: "trust_store", Exit: exitFailed,
+		return w, &Error{Code: codeTrustStore,
 			Message: path + " already holds other certificates under this certificate's name",
 			Hint:    "rename that file (any name ending in .pem works) and add the certificate again"}
 	}
@@ -296,13 +296,13 @@ func writeTrusted(dir string, writes []trustWrite) error {
 		return nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return failErr("trust_store", "check that the user config folder is writable", err)
+		return failErr(codeTrustStore, "check that the user config folder is writable", err)
 	}
 	var b fileBatch
 	for _, w := range writes {
 		err := b.write(w.path, w.data, 0o644, w.replace)
 		if err != nil && !errors.Is(err, safefile.ErrExists) { // ErrExists: added at the same moment by another run
-			return b.undo(failErr("trust_store", "check that "+dir+" is writable", err))
+			return b.undo(failErr(codeTrustStore, "check that "+dir+" is writable", err))
 		}
 	}
 	return nil

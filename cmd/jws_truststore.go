@@ -21,8 +21,8 @@ import (
 func jwsTrustDir() (string, error) {
 	dir, err := os.UserConfigDir()
 	if err != nil {
-		return "", &Error{Code: "no_config_dir", Message: "cannot find the user config folder: " + err.Error(),
-			Hint: "set XDG_CONFIG_HOME (or HOME) so caronboard knows where its trust store lives", Exit: exitFailed, Err: err}
+		return "", &Error{Code: codeNoConfigDir, Message: "cannot find the user config folder: " + err.Error(),
+			Hint: "set XDG_CONFIG_HOME (or HOME) so caronboard knows where its trust store lives", Err: err}
 	}
 	return filepath.Join(dir, "caronboard", "jws-trust"), nil
 }

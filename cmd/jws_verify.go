@@ -192,7 +192,7 @@ func jwsVerifyRun(a *App, opts *JWSVerifyOptions) error {
 	}
 	if len(inputs) > 1 {
 		msg := fmt.Sprintf("%d of %d results failed verification; %s: %s", len(failures), len(inputs), failures[0].Field, first.Message)
-		return &Error{Code: first.Code, Message: msg, Hint: first.Hint, Exit: exitFailed, Details: failures, Err: first}
+		return &Error{Code: first.Code, Message: msg, Hint: first.Hint, Details: failures, Err: first}
 	}
 	return first
 }

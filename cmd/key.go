@@ -71,7 +71,7 @@ func (o *KeyOptions) validate() error {
 		return usageErr("use one of them", "--passphrase-file and --no-passphrase cannot be used together")
 	}
 	if err := keystore.CheckBits(o.Bits); err != nil {
-		return &Error{Code: "usage", Message: err.Error(), Hint: "use --bits 2048, 3072 or 4096 (CAR requires 4096)", Exit: exitUsage, Err: err}
+		return &Error{Code: codeUsage, Message: err.Error(), Hint: "use --bits 2048, 3072 or 4096 (CAR requires 4096)", Err: err}
 	}
 	return nil
 }

@@ -64,7 +64,7 @@ func Run(ctx context.Context, a *App, args []string) int {
 	}
 	e := classify(cobraUsage(err))
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		e.Code, e.Message = "interrupted", "interrupted"
+		e.Code, e.Message = codeInterrupted, "interrupted"
 	}
 	return report(a, e)
 }
@@ -76,10 +76,10 @@ func report(a *App, e *Error) int {
 		if err := writeJSON(a.Out, envelope{OK: false, Error: je, Warnings: a.warnings}, a.result); err != nil {
 			printError(a.ErrOut, e)
 		}
-		return e.Exit
+		return e.Exit()
 	}
 	printError(a.ErrOut, e)
-	return e.Exit
+	return e.Exit()
 }
 
 // cobraUsage recognises the errors cobra itself returns for a bad command line.
@@ -91,7 +91,7 @@ func cobraUsage(err error) error {
 	msg := err.Error()
 	for _, prefix := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "required flag", "accepts ", "requires ", "invalid argument", "flag needs an argument", "bad flag syntax", "if any flags in the group"} {
 		if strings.HasPrefix(msg, prefix) {
-			return &Error{Code: "usage", Message: msg, Hint: "run 'caronboard help' or add --help to the command", Exit: exitUsage, Err: err}
+			return &Error{Code: codeUsage, Message: msg, Hint: "run 'caronboard help' or add --help to the command", Err: err}
 		}
 	}
 	return err

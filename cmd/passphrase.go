@@ -65,7 +65,7 @@ func (a *App) readSecret(s secretSpec) ([]byte, error) {
 	case s.file != "":
 		b, err := a.readSecretFile(s.file)
 		if err != nil {
-			return nil, &Error{Code: "passphrase_file", Message: fmt.Sprintf("cannot read %s: %v", s.fileFlag, err), Hint: "check the path given to " + s.fileFlag, Exit: exitFailed, Err: err}
+			return nil, &Error{Code: codePassphraseFile, Message: fmt.Sprintf("cannot read %s: %v", s.fileFlag, err), Hint: "check the path given to " + s.fileFlag, Err: err}
 		}
 		secret = b
 	case a.Getenv(s.envVar) != "":
@@ -77,10 +77,10 @@ func (a *App) readSecret(s secretSpec) ([]byte, error) {
 		}
 		secret = b
 	default:
-		return nil, &Error{Code: "passphrase_required", Message: errNoSecret.Error() + " (" + s.what + ") and no terminal to ask on", Hint: hint, Exit: exitFailed, Err: errNoSecret}
+		return nil, &Error{Code: codePassphraseRequired, Message: errNoSecret.Error() + " (" + s.what + ") and no terminal to ask on", Hint: hint, Err: errNoSecret}
 	}
 	if len(secret) == 0 {
-		return nil, &Error{Code: "empty_passphrase", Message: "the " + s.what + " is empty", Hint: hint, Exit: exitFailed}
+		return nil, &Error{Code: codeEmptyPassphrase, Message: "the " + s.what + " is empty", Hint: hint}
 	}
 	return secret, nil
 }
@@ -121,7 +121,7 @@ func (a *App) promptSecret(s secretSpec) ([]byte, error) {
 		return nil, fmt.Errorf("reading the %s: %w", s.what, err)
 	}
 	if !bytes.Equal(first, second) {
-		return nil, &Error{Code: "passphrase_mismatch", Message: "the two passphrases differ", Hint: "run the command again and type the same passphrase twice", Exit: exitFailed}
+		return nil, &Error{Code: codePassphraseMismatch, Message: "the two passphrases differ", Hint: "run the command again and type the same passphrase twice"}
 	}
 	return first, nil
 }

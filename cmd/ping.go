@@ -376,7 +376,7 @@ func (r *pingResult) verdict() error {
 		return nil
 	case len(r.Results) == 1:
 		e := failed[0].Err
-		return &Error{Code: e.Code, Message: fmt.Sprintf("%s: %s", failed[0].Target, e.Message), Hint: e.Hint, Exit: exitFailed, Err: e}
+		return &Error{Code: e.Code, Message: fmt.Sprintf("%s: %s", failed[0].Target, e.Message), Hint: e.Hint, Err: e}
 	}
 	var names []string
 	details := make([]Detail, 0, len(failed))
@@ -384,7 +384,7 @@ func (r *pingResult) verdict() error {
 		names = append(names, p.Target)
 		details = append(details, Detail{Field: p.Target, Message: p.Err.Code + ": " + p.Err.Message, Hint: p.Err.Hint})
 	}
-	return &Error{Code: "ping_failed", Exit: exitFailed, Details: details,
+	return &Error{Code: codePingFailed, Details: details,
 		Message: fmt.Sprintf("%d of %d environments failed: %s", len(failed), len(r.Results), strings.Join(names, ", ")),
 		Hint:    "see each environment's line above; probe one with --env NAME for the steps"}
 }

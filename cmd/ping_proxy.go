@@ -73,5 +73,5 @@ func proxySettingErr(err error) error {
 	if errors.Is(err, netproxy.ErrCredentialsInURL) {
 		code = "proxy_credentials_in_url"
 	}
-	return &Error{Code: code, Message: se.Error(), Hint: se.Hint, Exit: exitUsage, Err: err}
+	return &Error{Code: code, Message: se.Error(), Hint: se.Hint, Err: err}
 }

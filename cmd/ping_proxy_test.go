@@ -395,7 +395,7 @@ func TestPingProxyFlagValidation(t *testing.T) {
 			}
 			assertNoProxySecret(t, err.Error())
 			var e *Error
-			if errors.As(err, &e) && (e.Exit != exitUsage || e.Hint == "") {
+			if errors.As(err, &e) && (e.Exit() != exitUsage || e.Hint == "") {
 				t.Errorf("error %+v: want a usage error with a hint", e)
 			}
 		})

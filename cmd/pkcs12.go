@@ -228,7 +228,7 @@ func (o *PKCS12Options) chain(key *rsa.PrivateKey, certs, roots []*x509.Certific
 		if src == "" {
 			src = o.Bundle
 		}
-		return nil, &Error{Code: "key_mismatch", Exit: exitFailed, Err: err,
+		return nil, &Error{Code: codeKeyMismatch, Err: err,
 			Message: fmt.Sprintf("the key %s does not belong to any certificate in %s", o.Key, src),
 			Hint:    "give the key you made the CSR with, or the certificate the CA issued for it"}
 	}

@@ -47,7 +47,7 @@ func (a *App) fromStore(ctx context.Context, opts *PKCS12Options, roots []*x509.
 	st, err := a.openStore(ctx, opts.From, sf)
 	var e0 *Error
 	if errors.Is(err, keystore.ErrWrongPassphrase) && !errors.As(err, &e0) {
-		return nil, nil, "", &Error{Code: "wrong_passphrase", Exit: exitFailed, Err: err, Message: err.Error(),
+		return nil, nil, "", &Error{Code: codeWrongPassphrase, Err: err, Message: err.Error(),
 			Hint: "give the old keystore's passphrase with --from-passphrase-file FILE (and a Java key entry's own with --key-passphrase-file)"}
 	}
 	if err != nil {
@@ -59,7 +59,7 @@ func (a *App) fromStore(ctx context.Context, opts *PKCS12Options, roots []*x509.
 	}
 	key, ok := e.Key.(*rsa.PrivateKey)
 	if !ok {
-		return nil, nil, "", &Error{Code: "unsupported_key", Exit: exitFailed, Message: opts.From + ": the key entry's key is not RSA; both CAs issue RSA certificates only",
+		return nil, nil, "", &Error{Code: codeUnsupportedKey, Message: opts.From + ": the key entry's key is not RSA; both CAs issue RSA certificates only",
 			Hint: "make an RSA key with 'caronboard key --out FILE' and a new CSR"}
 	}
 	others := append([]*x509.Certificate{}, e.Chain[1:]...)

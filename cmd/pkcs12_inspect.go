@@ -192,7 +192,7 @@ func pkcs12InspectRun(ctx context.Context, a *App, opts *PKCS12InspectOptions) e
 	res.print(a)
 	for _, e := range res.Entries {
 		if !e.KeyMatchesLeaf {
-			return &Error{Code: "key_mismatch", Exit: exitFailed, Message: fmt.Sprintf("%s: the key of entry %q does not belong to its certificate", opts.File, e.Alias),
+			return &Error{Code: codeKeyMismatch, Message: fmt.Sprintf("%s: the key of entry %q does not belong to its certificate", opts.File, e.Alias),
 				Hint: "rebuild the keystore with 'caronboard pkcs12 --cert FILE --key FILE', which refuses such a pair"}
 		}
 	}

@@ -72,7 +72,7 @@ func (a *App) openStore(ctx context.Context, path string, s *storeFlags) (*keyst
 	if s.KeyPassphraseFile != "" {
 		b, err := a.readSecretFile(s.KeyPassphraseFile)
 		if err != nil {
-			return nil, &Error{Code: "passphrase_file", Message: fmt.Sprintf("cannot read --key-passphrase-file: %v", err), Hint: "check the path given to --key-passphrase-file", Exit: exitFailed, Err: err}
+			return nil, &Error{Code: codePassphraseFile, Message: fmt.Sprintf("cannot read --key-passphrase-file: %v", err), Hint: "check the path given to --key-passphrase-file", Err: err}
 		}
 		k := string(b)
 		pw.KeyPassword = &k
@@ -90,7 +90,7 @@ func (a *App) openStore(ctx context.Context, path string, s *storeFlags) (*keyst
 	st, err := a.openStoreWith(ctx, path, data, pw)
 	if s.NoPassphrase || err == nil || !errors.Is(err, keystore.ErrWrongPassphrase) {
 		if s.NoPassphrase && errors.Is(err, keystore.ErrWrongPassphrase) {
-			return nil, &Error{Code: "wrong_passphrase", Exit: exitFailed, Err: err, Message: path + ": the keystore has a passphrase (it does not open without one)",
+			return nil, &Error{Code: codeWrongPassphrase, Err: err, Message: path + ": the keystore has a passphrase (it does not open without one)",
 				Hint: "drop the no-passphrase flag and give it with " + spec.fileFlag + " FILE"}
 		}
 		return st, err
@@ -117,19 +117,19 @@ func keyEntry(path string, st *keystore.Store, alias string) (*keystore.KeyEntry
 	e, err := st.Entry(alias)
 	switch {
 	case errors.Is(err, keystore.ErrMultipleKeys):
-		return nil, &Error{Code: "multiple_keys", Exit: exitFailed, Err: err, Message: path + ": " + err.Error(),
+		return nil, &Error{Code: codeMultipleKeys, Err: err, Message: path + ": " + err.Error(),
 			Hint: "choose one with --alias NAME"}
 	case errors.Is(err, keystore.ErrNoSuchAlias):
-		return nil, &Error{Code: "no_such_alias", Exit: exitFailed, Err: err, Message: path + ": " + err.Error(),
+		return nil, &Error{Code: codeNoSuchAlias, Err: err, Message: path + ": " + err.Error(),
 			Hint: "give one of the aliases listed with --alias"}
 	case errors.Is(err, keystore.ErrNoPrivateKey):
-		return nil, &Error{Code: "no_private_key", Exit: exitFailed, Err: err, Message: path + ": " + err.Error(),
+		return nil, &Error{Code: codeNoPrivateKey, Err: err, Message: path + ": " + err.Error(),
 			Hint: "give the keystore that holds your private key; 'caronboard pkcs12 inspect " + path + "' shows what this one holds"}
 	case err != nil:
 		return nil, err
 	}
 	if len(e.Chain) == 0 {
-		return nil, &Error{Code: "no_certificate", Exit: exitFailed, Message: fmt.Sprintf("%s: the key entry %q has no certificate that belongs to its key", path, e.Alias),
+		return nil, &Error{Code: codeNoCertificate, Message: fmt.Sprintf("%s: the key entry %q has no certificate that belongs to its key", path, e.Alias),
 			Hint: "rebuild the keystore with 'caronboard pkcs12 --cert FILE --key FILE', which refuses such a pair"}
 	}
 	return e, nil

@@ -44,8 +44,8 @@ type Option struct {
 }
 
 // errAborted is returned when the user leaves a form (Ctrl-C).
-var errAborted = &Error{Code: "interrupted", Message: "interrupted: nothing more was asked or written",
-	Hint: "run caronboard init again in the same folder: it continues from what exists", Exit: exitFailed}
+var errAborted = &Error{Code: codeInterrupted, Message: "interrupted: nothing more was asked or written",
+	Hint: "run caronboard init again in the same folder: it continues from what exists"}
 
 // huhAsker asks with charm.land/huh/v2, one small form per question: the full
 // terminal UI, or in accessible mode plain line-by-line prompts that screen
@@ -152,7 +152,7 @@ func (h *huhAsker) input(q Question, mode huh.EchoMode) (string, error) {
 	// Accessible mode gives up at end of input with whatever it had: check
 	// again, so that a closed stream is an error and never a wrong answer.
 	if err := check(value); err != nil {
-		return "", &Error{Code: "input_ended", Exit: exitFailed, Err: errInputEnded,
+		return "", &Error{Code: codeInputEnded, Err: errInputEnded,
 			Message: fmt.Sprintf("%v (%s: %v)", errInputEnded, q.Title, err),
 			Hint:    "answer every question; run caronboard init again to continue"}
 	}

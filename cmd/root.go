@@ -50,7 +50,7 @@ Exit codes: 0 success, 1 the operation or check failed, 2 usage error.`,
 	pf.BoolP("quiet", "q", false, "print only errors and warnings")
 	markConfigurable(pf, "output", "no-input", "quiet")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &Error{Code: "usage", Message: err.Error(), Hint: "see '" + c.CommandPath() + " --help'", Exit: exitUsage, Err: err}
+		return &Error{Code: codeUsage, Message: err.Error(), Hint: "see '" + c.CommandPath() + " --help'", Err: err}
 	})
 
 	root.AddCommand(

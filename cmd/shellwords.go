@@ -17,7 +17,7 @@ func shellWords(args []string) string {
 // letters, digits and _ . / : = @ % + , - (and is not empty). Anything else
 // (spaces, ; & | ( ) < > backticks, $, quotes, newlines, *, ?, ~, non-ASCII)
 // is put in single quotes, inside which a shell interprets nothing; a single
-// quote itself is written '\''.
+// quote itself is written '\”.
 func shellWord(s string) string {
 	safe := s != ""
 	for _, r := range s {

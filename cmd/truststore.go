@@ -222,11 +222,11 @@ func checkTrustAnchor(c *x509.Certificate, file string) error {
 	subject := csr.FormatName(c.RawSubject)
 	switch {
 	case !c.BasicConstraintsValid || !c.IsCA:
-		return &Error{Code: "not_a_ca", Exit: exitFailed,
+		return &Error{Code: codeNotACA,
 			Message: fmt.Sprintf("%s: %s is not a CA certificate (issued by %s)", file, subject, csr.FormatName(c.RawIssuer)),
 			Hint:    "give the CA root certificate you received (for CAR: ca.cer), not your own client certificate"}
 	case c.KeyUsage != 0 && c.KeyUsage&x509.KeyUsageCertSign == 0:
-		return &Error{Code: "not_a_ca", Exit: exitFailed,
+		return &Error{Code: codeNotACA,
 			Message: fmt.Sprintf("%s: %s is marked CA but its key usage does not allow signing certificates", file, subject),
 			Hint:    "give the CA root certificate you received; this one cannot have issued a server certificate"}
 	}
@@ -244,7 +244,7 @@ func encodeTrustAnchors(a *App, opts *TruststoreOptions, certs []*x509.Certifica
 	if !opts.NoPassphrase {
 		b, err := a.readSecret(secretSpec{what: "passphrase for the new trust store", file: opts.PassphraseFile,
 			fileFlag: "--passphrase-file", envVar: envPassphrase, confirm: true})
-		if e, ok := err.(*Error); ok && (e.Code == "passphrase_required" || e.Code == "empty_passphrase") {
+		if e, ok := err.(*Error); ok && (e.Code == codePassphraseRequired || e.Code == codeEmptyPassphrase) {
 			e.Hint += ", or pass --no-passphrase for a password-less trust store (Java then needs no trustStorePassword)"
 		}
 		if err != nil {

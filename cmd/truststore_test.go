@@ -45,7 +45,7 @@ func TestTruststoreFlagValidation(t *testing.T) {
 		switch {
 		case tt.wantErr == "" && (err != nil || !ran):
 			t.Errorf("%v: want accepted, got %v", tt.args, err)
-		case tt.wantErr != "" && (!errors.As(err, &e) || e.Exit != exitUsage || !strings.Contains(e.Message, tt.wantErr) || ran):
+		case tt.wantErr != "" && (!errors.As(err, &e) || e.Exit() != exitUsage || !strings.Contains(e.Message, tt.wantErr) || ran):
 			t.Errorf("%v: want usage error %q, got %v (ran %v)", tt.args, tt.wantErr, err, ran)
 		}
 	}
