@@ -29,6 +29,7 @@ type App struct {
 	Output  string // "text" or "json"
 	NoInput bool
 	Quiet   bool
+	Debug   bool // --debug: print an error's cause chain
 	config  *configFile
 	sources map[string]string // flag -> where its value came from, when not typed
 

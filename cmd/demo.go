@@ -162,19 +162,16 @@ func (d *demo) serveAndPing(sbDir string) error {
 // sub runs one caronboard command as the user would type it, printing the
 // command line and its output indented.
 func (d *demo) sub(title string, args []string, stdin io.Reader) error {
-	line := "caronboard " + shellWords(args)
+	var out bytes.Buffer
+	s := subcommand{args: args, in: stdin, out: &out, errOut: &out, getenv: d.a.Getenv, noPingRecord: true}
+	line := s.line()
 	d.a.Infof("\n== %s\n$ %s\n", title, line)
-	sub := &App{In: stdin, Getenv: d.a.Getenv, Now: d.a.Now, Output: "text", noPingRecord: true}
-	if sub.In == nil {
-		sub.In = strings.NewReader("")
-	}
-	var out, errOut bytes.Buffer
-	sub.Out, sub.ErrOut = &out, &errOut
-	code := Run(d.ctx, sub, append(args, "--no-input"))
-	d.a.Infof("%s", indent(out.String()+errOut.String()))
-	d.steps = append(d.steps, demoStep{Name: title, Command: line, OK: code == exitOK})
-	if code != exitOK {
-		return &Error{Code: codeDemoFailed, Message: "demo step failed: " + line,
+	e := s.run(d.ctx, d.a)
+	d.a.Infof("%s", indent(out.String()))
+	d.steps = append(d.steps, demoStep{Name: title, Command: line, OK: e == nil})
+	if e != nil {
+		// A failing demo step is a bug of the demo, whatever the step's own code.
+		return &Error{Code: codeDemoFailed, Message: "demo step failed: " + line, Err: e,
 			Hint: "the output above says why; please report it, the demo should always work"}
 	}
 	return nil

@@ -20,7 +20,7 @@ const (
 	codePassphraseMismatch = "passphrase_mismatch"   // the two passphrases typed differ
 	codeInvalidPassphrase  = "invalid_passphrase"    // a PKCS#12 passphrase holds characters it cannot encode
 	codeInputEnded         = "input_ended"           // stdin ended while a prompt waited
-	codeNoTerminal         = "no_terminal"           // init needs a terminal to ask its questions
+	codeNoTerminal         = "no_terminal"           // usage: init needs a terminal to ask its questions (the hint gives the flags)
 	codeUnsupportedKey     = "unsupported_key"       // the key is not RSA
 	codeKeySize            = "key_size"              // the RSA key size is not accepted
 	codeNoPrivateKey       = "no_private_key"        // the file holds no private key
@@ -40,7 +40,6 @@ const (
 	codeDir                = "dir"                   // a folder cannot be created or written
 	codeDocs               = "docs"                  // man pages cannot be written
 	codeBadState           = "bad_state"             // init's state file is damaged
-	codeStepFailed         = "step_failed"           // an init step failed without a code of its own
 	codeDemoFailed         = "demo_failed"           // a demo step failed
 	codeInvalidSubject     = "invalid_subject"       // the subject fields break the profile's rules
 	codeUnknownProfile     = "unknown_profile"       // --profile is neither car nor freja
@@ -74,7 +73,7 @@ const (
 
 // usageClass holds the codes that mean "the command line or configuration is
 // wrong": they exit 2.
-var usageClass = map[string]bool{codeUsage: true, codeBadConfig: true}
+var usageClass = map[string]bool{codeUsage: true, codeBadConfig: true, codeNoTerminal: true}
 
 // exitFor is the exit code of an error with this code: 2 for the usage class,
 // 1 for every other failure. report uses it; construction sites never set one.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"strings"
 
 	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/csr"
@@ -174,17 +173,12 @@ func (g *guide) sub(title string, args []string, secrets map[string]string, secr
 	if g.opts.configFile != "" {
 		args = append(args, "--config", g.opts.configFile)
 	}
-	line := "caronboard " + shellWords(args)
-	g.a.Infof("\n== %s\n$ %s\n", title, line)
-	if len(secrets) > 0 {
-		g.a.Infof("  # passphrase: %s\n", secretNote)
-	}
 	out := io.Writer(&indentWriter{w: g.a.Out})
 	if g.a.JSON() || g.a.Quiet {
 		out = &indentWriter{w: g.a.ErrOut}
 	}
-	sub := &App{In: strings.NewReader(""), Out: out, ErrOut: &indentWriter{w: g.a.ErrOut}, Now: g.a.Now, Output: "text",
-		Getenv: func(k string) string {
+	s := subcommand{args: args, out: out, errOut: &indentWriter{w: g.a.ErrOut},
+		getenv: func(k string) string {
 			if v, ok := secrets[k]; ok {
 				return v
 			}
@@ -193,10 +187,13 @@ func (g *guide) sub(title string, args []string, secrets map[string]string, secr
 			}
 			return g.a.Getenv(k)
 		}}
-	code := Run(g.ctx, sub, append(args, "--no-input"))
-	if code != exitOK {
-		return &Error{Code: codeStepFailed, Message: title + " failed: " + line,
-			Hint: "the output above says why; fix it and run caronboard init again: it continues from here"}
+	line := s.line()
+	g.a.Infof("\n== %s\n$ %s\n", title, line)
+	if len(secrets) > 0 {
+		g.a.Infof("  # passphrase: %s\n", secretNote)
+	}
+	if e := s.run(g.ctx, g.a); e != nil {
+		return stepError(title, line, e, "the output above says why; fix it and run caronboard init again: it continues from here")
 	}
 	g.done = append(g.done, title)
 	return nil

@@ -45,9 +45,19 @@ func notifyContextStopped() (context.Context, <-chan struct{}) {
 // Run executes one command line with the given App and returns the exit code.
 // It is the single place where errors become output and exit codes.
 func Run(ctx context.Context, a *App, args []string) int {
+	if e := execute(ctx, a, args); e != nil {
+		return e.Exit()
+	}
+	return exitOK
+}
+
+// execute runs one command line, prints its result or its failure once, and
+// returns the failure (nil on success) for Run and the in-process runner.
+func execute(ctx context.Context, a *App, args []string) *Error {
 	if wantsJSON(args) {
 		a.Output = "json" // so that even a flag-parsing error is reported as JSON
 	}
+	a.Debug = a.Debug || wantsDebug(args)
 	root := NewRootCmd(a)
 	root.SetArgs(args)
 	root.SetIn(a.In)
@@ -57,28 +67,35 @@ func Run(ctx context.Context, a *App, args []string) int {
 	if err == nil {
 		if a.JSON() && a.result != nil {
 			if werr := writeJSON(a.Out, envelope{OK: true, Warnings: a.warnings}, a.result); werr != nil {
-				return report(a, classify(werr))
+				e := classify(werr)
+				report(a, e)
+				return e
 			}
 		}
-		return exitOK
+		return nil
 	}
 	e := classify(cobraUsage(err))
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		e.Code, e.Message = codeInterrupted, "interrupted"
 	}
-	return report(a, e)
+	report(a, e)
+	return e
 }
 
-// report prints a failure once, in the chosen format, and returns its exit code.
+// report prints a failure once, in the chosen format, and returns its exit
+// code, which follows from the error's code (exitFor).
 func report(a *App, e *Error) int {
 	if a.JSON() {
 		je := &jsonError{Code: e.Code, Message: oneLine(e.Message), Hint: e.Hint, Details: e.Details}
 		if err := writeJSON(a.Out, envelope{OK: false, Error: je, Warnings: a.warnings}, a.result); err != nil {
 			printError(a.ErrOut, e)
 		}
-		return e.Exit()
+	} else {
+		printError(a.ErrOut, e)
 	}
-	printError(a.ErrOut, e)
+	if a.Debug {
+		printCauses(a.ErrOut, e)
+	}
 	return e.Exit()
 }
 

@@ -48,6 +48,7 @@ Exit codes: 0 success, 1 the operation or check failed, 2 usage error.`,
 	pf.StringP("output", "o", "text", "output format: text or json")
 	pf.Bool("no-input", false, "never prompt (implied when stdin is not a terminal)")
 	pf.BoolP("quiet", "q", false, "print only errors and warnings")
+	pf.BoolVar(&a.Debug, "debug", false, "on failure, print the chain of underlying errors to stderr")
 	markConfigurable(pf, "output", "no-input", "quiet")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &Error{Code: codeUsage, Message: err.Error(), Hint: "see '" + c.CommandPath() + " --help'", Err: err}
