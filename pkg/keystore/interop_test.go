@@ -225,7 +225,7 @@ func TestOpenSSLConvertsRefusedKeys(t *testing.T) {
 
 	for name := range schemes {
 		t.Run(name, func(t *testing.T) {
-			data, err := ReadFile(path(name), 0)
+			data, err := safefile.ReadFile(path(name), 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -252,7 +252,7 @@ func TestOpenSSLConvertsRefusedKeys(t *testing.T) {
 				}
 			}
 			mustOpenSSL(t, append(words[1:], "-passin", "file:"+passFile, "-passout", "file:"+outFile)...)
-			converted, err := ReadFile(out, 0)
+			converted, err := safefile.ReadFile(out, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
