@@ -97,7 +97,6 @@ var errorClasses = []errorClass{
 	{keystore.ErrMalformedBundle, codeMalformedBundle, "this is not a readable ZIP; ask Freja partner support for the bundle again"},
 	{keystore.ErrUnsupportedFormat, codeUnsupportedFormat, "convert the file as the message says, then run the command again"},
 	{keystore.ErrUnsafeBundle, codeUnsafeBundle, "this is not the ZIP Freja partner support sends; ask them for it again"},
-	{verify.ErrKeyMismatch, codeKeyMismatch, "give the key you made the CSR with, or the certificate issued for it"},
 	{verify.ErrChain, codeChain, "give the CA certificates with --ca (issuing CA and root)"},
 	{verify.ErrNoLeaf, codeNoLeaf, "give the key you made the CSR with"},
 	{sandbox.ErrNoSandbox, codeNoSandbox, "run 'caronboard sandbox init' (with --dir if you use one)"},

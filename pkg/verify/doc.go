@@ -40,6 +40,6 @@
 // Every validity decision uses a time passed in; the clock is read only to
 // measure how long probe steps take. The package never prompts and reads no
 // global state. Errors wrap the
-// sentinels ErrChain, ErrKeyMismatch and ErrNoLeaf, so callers classify
+// sentinels ErrChain, keystore.ErrKeyMismatch and ErrNoLeaf, so callers classify
 // them with errors.Is and errors.As.
 package verify

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/caronboard/caronboard/pkg/keystore"
 )
 
 // Sentinel errors. Every error of this package caused by its input wraps one
 // of them.
 var (
-	// ErrKeyMismatch means a private key does not belong to a certificate.
-	ErrKeyMismatch = errors.New("the key does not belong to the certificate")
 	// ErrChain means no chain builds from a certificate to a trusted CA.
 	ErrChain = errors.New("the certificate chain does not build")
 	// ErrNoLeaf means no certificate in a set belongs to the key.
@@ -66,8 +66,9 @@ func (e *KeyMismatchError) Error() string {
 // Hint says how to fix it.
 func (e *KeyMismatchError) Hint() string { return keyMismatchHint }
 
-// Unwrap returns ErrKeyMismatch.
-func (e *KeyMismatchError) Unwrap() error { return ErrKeyMismatch }
+// Unwrap returns keystore.ErrKeyMismatch, the one sentinel for a key that
+// does not belong to its certificate, whichever package finds it.
+func (e *KeyMismatchError) Unwrap() error { return keystore.ErrKeyMismatch }
 
 const keyMismatchHint = "the key (--key) is not the one the certificate (--cert) was issued for: " +
 	"give the key the CSR was made with, or the certificate the CA issued for this key"

@@ -22,7 +22,7 @@ func KeyMatches(cert *x509.Certificate, pub crypto.PublicKey) bool {
 
 // MatchKey returns nil when pub (or the public half of a private key)
 // belongs to the certificate, and a *KeyMismatchError wrapping
-// ErrKeyMismatch otherwise, for refusing to write a keystore whose key and
+// keystore.ErrKeyMismatch otherwise, for refusing to write a keystore whose key and
 // certificate do not go together.
 func MatchKey(cert *x509.Certificate, pub crypto.PublicKey) error {
 	if KeyMatches(cert, pub) {

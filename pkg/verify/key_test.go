@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/caronboard/caronboard/pkg/keystore"
 )
 
 func TestKeyMatches(t *testing.T) {
@@ -33,7 +35,7 @@ func TestKeyMatches(t *testing.T) {
 				t.Fatalf("MatchKey = %v", err)
 			}
 			var me *KeyMismatchError
-			if err != nil && (!errors.Is(err, ErrKeyMismatch) || !errors.As(err, &me) || me.Hint() == "") {
+			if err != nil && (!errors.Is(err, keystore.ErrKeyMismatch) || !errors.As(err, &me) || me.Hint() == "") {
 				t.Errorf("MatchKey error %T %v", err, err)
 			}
 		})
