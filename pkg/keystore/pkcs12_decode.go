@@ -176,28 +176,29 @@ func (f *p12File) macFailure(password string, s *p12Summary) error {
 }
 
 // decodeError turns a go-pkcs12 error (after the MAC was verified) into a
-// sentinel error in words. go-pkcs12 has typed errors for few conditions,
+// sentinel error in words that keeps go-pkcs12's error as its cause (for
+// errors.Is/As and --debug). go-pkcs12 has typed errors for few conditions,
 // so some are recognised by their text; the tests pin each case.
 func decodeError(err error) error {
 	msg := err.Error()
 	var notImpl pkcs12.NotImplementedError
 	switch {
 	case strings.Contains(msg, "private key missing"):
-		return newError(ErrNoPrivateKey, "the PKCS#12 file holds no private key, only certificates (is it a trust store?)")
+		return keyErr(ErrNoPrivateKey, err, "", "the PKCS#12 file holds no private key, only certificates (is it a trust store?)")
 	case strings.Contains(msg, "certificate missing"):
-		return newError(ErrNoCertificate, "the PKCS#12 file holds a private key but no certificate")
+		return keyErr(ErrNoCertificate, err, "", "the PKCS#12 file holds a private key but no certificate")
 	case strings.Contains(msg, "exactly one key bag"):
-		return newError(ErrMultipleKeys, "the PKCS#12 file holds more than one private key; give a file with exactly one")
+		return keyErr(ErrMultipleKeys, err, "", "the PKCS#12 file holds more than one private key; give a file with exactly one")
 	case errors.Is(err, pkcs12.ErrDecryption) || strings.Contains(msg, "decrypting") || strings.Contains(msg, "unmarshaling decrypted"):
-		return newError(ErrWrongPassphrase, "wrong passphrase for the contents: the integrity check passes with this passphrase, but the contents do not decrypt with it (another passphrase, or damage)")
+		return keyErr(ErrWrongPassphrase, err, "", "wrong passphrase for the contents: the integrity check passes with this passphrase, but the contents do not decrypt with it (another passphrase, or damage)")
 	case errors.As(err, &notImpl):
-		return newError(ErrUnsupportedFormat, "the PKCS#12 file uses a feature this tool does not read (%s); %s", strings.TrimPrefix(msg, "pkcs12: "), p12ReexportHint)
+		return keyErr(ErrUnsupportedFormat, err, "", "the PKCS#12 file uses a feature this tool does not read (%s); %s", strings.TrimPrefix(msg, "pkcs12: "), p12ReexportHint)
 	case strings.Contains(msg, "not DER"):
-		return newError(ErrUnsupportedFormat, "the encrypted part of the PKCS#12 file uses a BER encoding this tool does not read; %s", p12ReexportHint)
+		return keyErr(ErrUnsupportedFormat, err, "", "the encrypted part of the PKCS#12 file uses a BER encoding this tool does not read; %s", p12ReexportHint)
 	case strings.Contains(msg, "unknown algorithm") || strings.Contains(msg, "unknown private key type"):
-		return newError(ErrUnsupportedFormat, "the private key in the PKCS#12 file is of an algorithm this tool does not read")
+		return keyErr(ErrUnsupportedFormat, err, "", "the private key in the PKCS#12 file is of an algorithm this tool does not read")
 	case strings.Contains(msg, "x509:"):
-		return newError(ErrMalformedPKCS12, "a certificate or the private key in the PKCS#12 file is damaged")
+		return keyErr(ErrMalformedPKCS12, err, "", "a certificate or the private key in the PKCS#12 file is damaged")
 	}
-	return newError(ErrMalformedPKCS12, "the contents of the PKCS#12 file are damaged")
+	return keyErr(ErrMalformedPKCS12, err, "", "the contents of the PKCS#12 file are damaged")
 }
