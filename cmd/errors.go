@@ -132,27 +132,14 @@ func classify(err error) *Error {
 			break
 		}
 	}
-	var kp *csr.KeyPolicyError
-	if errors.As(err, &kp) && kp.Hint != "" {
-		out.Hint = kp.Hint
-	}
-	var hinter interface{ Hint() string }
-	if errors.As(err, &hinter) && hinter.Hint() != "" {
-		out.Hint = hinter.Hint()
-	}
-	var ce *verify.ChainError
-	if errors.As(err, &ce) && ce.Hint != "" {
-		out.Hint = ce.Hint
+	if h := hintOf(err); h != "" {
+		out.Hint = h
 	}
 	var re *sandbox.RejectedError
 	if errors.As(err, &re) {
 		for _, f := range re.Errors() {
 			out.Details = append(out.Details, Detail{Field: f.Field, Message: f.Message, Hint: f.Hint})
 		}
-	}
-	var me *csr.MalformedError
-	if errors.As(err, &me) && me.Hint != "" {
-		out.Hint = me.Hint
 	}
 	var ve *csr.ValidationError
 	if errors.As(err, &ve) {
@@ -168,6 +155,29 @@ func classify(err error) *Error {
 		out.Hint = genericHint
 	}
 	return out
+}
+
+// hintOf returns the first non-empty Hint() in err's chain, outermost first
+// (following errors.Join branches in order): every typed error of pkg/ that
+// knows what fixes it says so through a Hint() string method.
+func hintOf(err error) string {
+	if err == nil {
+		return ""
+	}
+	if h, ok := err.(interface{ Hint() string }); ok && h.Hint() != "" {
+		return h.Hint()
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if h := hintOf(e); h != "" {
+				return h
+			}
+		}
+	case interface{ Unwrap() error }:
+		return hintOf(u.Unwrap())
+	}
+	return ""
 }
 
 // genericHint is the hint of an error nothing more specific is known about:

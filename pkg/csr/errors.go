@@ -84,12 +84,15 @@ type KeyPolicyError struct {
 	Bits      int
 	// Reason completes "key …", e.g. "is RSA 2048-bit; CAR requires exactly 4096 bits".
 	Reason string
-	// Hint says how to fix it.
-	Hint string
+	// Fix says how to fix it (returned by Hint).
+	Fix string
 }
 
 // Error returns "key " followed by the reason.
 func (e *KeyPolicyError) Error() string { return "key " + e.Reason }
+
+// Hint says how to fix it.
+func (e *KeyPolicyError) Hint() string { return e.Fix }
 
 // Unwrap returns ErrKeyPolicy.
 func (e *KeyPolicyError) Unwrap() error { return ErrKeyPolicy }
@@ -99,12 +102,15 @@ func (e *KeyPolicyError) Unwrap() error { return ErrKeyPolicy }
 type MalformedError struct {
 	// Reason completes "not a readable certificate request: …".
 	Reason string
-	// Hint says what to do instead.
-	Hint string
+	// Fix says what to do instead (returned by Hint).
+	Fix string
 	// Err is the low-level decoding error, if any; it is kept for debugging
 	// and not shown by Error.
 	Err error
 }
+
+// Hint says what to do instead.
+func (e *MalformedError) Hint() string { return e.Fix }
 
 // Error returns the plain-words reason.
 func (e *MalformedError) Error() string { return "not a readable certificate request: " + e.Reason }

@@ -63,7 +63,7 @@ func Lint(req *x509.CertificateRequest, p Profile) []Finding {
 	if err := p.CheckKey(req.PublicKey); err != nil {
 		hint := ""
 		if kerr, ok := err.(*KeyPolicyError); ok {
-			hint = kerr.Hint
+			hint = kerr.Hint()
 		}
 		l.add(SeverityError, "key", err.Error(), hint)
 	}

@@ -113,16 +113,16 @@ func (p Profile) checkKey(alg string, bits int) error {
 	switch {
 	case alg == "":
 		e.Reason = "is missing"
-		e.Hint = fmt.Sprintf("give an RSA key of %d bits", p.DefaultBits())
+		e.Fix = fmt.Sprintf("give an RSA key of %d bits", p.DefaultBits())
 	case alg != "RSA":
 		e.Reason = fmt.Sprintf("is %s; %s accepts only RSA keys", describeKey(alg, bits), p.DisplayName())
-		e.Hint = fmt.Sprintf("generate an RSA key of %d bits", p.DefaultBits())
+		e.Fix = fmt.Sprintf("generate an RSA key of %d bits", p.DefaultBits())
 	case p == CAR && bits != 4096:
 		e.Reason = fmt.Sprintf("is RSA %d-bit; CAR requires exactly 4096 bits", bits)
-		e.Hint = "generate a new RSA key of 4096 bits; CAR accepts no other size"
+		e.Fix = "generate a new RSA key of 4096 bits; CAR accepts no other size"
 	case p == Freja && bits < p.MinBits():
 		e.Reason = fmt.Sprintf("is RSA %d-bit; Freja requires at least %d bits", bits, p.MinBits())
-		e.Hint = fmt.Sprintf("generate a new RSA key of %d bits", p.DefaultBits())
+		e.Fix = fmt.Sprintf("generate a new RSA key of %d bits", p.DefaultBits())
 	default:
 		return nil
 	}

@@ -70,7 +70,7 @@ func TestCheckKey(t *testing.T) {
 			t.Errorf("%s/%s: %v, want *KeyPolicyError", tc.p, tc.key, err)
 			continue
 		}
-		if kerr.Reason != tc.reason && !strings.Contains(kerr.Reason, tc.reason) || kerr.Profile != tc.p || kerr.Hint == "" || kerr.Algorithm == "" {
+		if kerr.Reason != tc.reason && !strings.Contains(kerr.Reason, tc.reason) || kerr.Profile != tc.p || kerr.Hint() == "" || kerr.Algorithm == "" {
 			t.Errorf("%s/%s: %+v, want reason %q", tc.p, tc.key, kerr, tc.reason)
 		}
 		if err.Error() != "key "+kerr.Reason {

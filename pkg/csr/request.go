@@ -135,26 +135,26 @@ func findPEM(text []byte) ([]byte, error) {
 	case len(reqs) > 1:
 		return nil, &MalformedError{
 			Reason: fmt.Sprintf("the file holds %d certificate requests, not one", len(reqs)),
-			Hint:   "give each request in its own file"}
+			Fix:    "give each request in its own file"}
 	case len(others) > 0:
 		return nil, explainPEMType(others[0])
 	}
 	return nil, &MalformedError{
 		Reason: "the PEM block is damaged: the END line is missing or the text between BEGIN and END is not base64",
-		Hint:   "copy the whole block again, from -----BEGIN to -----END, without changing it"}
+		Fix:    "copy the whole block again, from -----BEGIN to -----END, without changing it"}
 }
 
 func explainPEMType(t string) error {
 	e := &MalformedError{
 		Reason: fmt.Sprintf("the file holds a PEM block of type %q, not %q", t, PEMType),
-		Hint:   "give the .csr file that openssl req or caronboard csr wrote"}
+		Fix:    "give the .csr file that openssl req or caronboard csr wrote"}
 	switch t {
 	case "CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE":
 		e.Reason = "the file holds a certificate, not a certificate request"
-		e.Hint = "give the .csr file you made, not the certificate the CA sent back"
+		e.Fix = "give the .csr file you made, not the certificate the CA sent back"
 	case "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY":
 		e.Reason = "the file holds a private key (" + t + "), not a certificate request"
-		e.Hint = "never send this file to anyone; give the .csr file made with this key"
+		e.Fix = "never send this file to anyone; give the .csr file made with this key"
 	case "PUBLIC KEY", "RSA PUBLIC KEY":
 		e.Reason = "the file holds a public key, not a certificate request"
 	}
@@ -165,21 +165,21 @@ func explainPEMType(t string) error {
 func explainDER(der []byte, err error, fromPEM bool) error {
 	e := &MalformedError{Err: err,
 		Reason: "the data is not a PKCS#10 certificate request: it is damaged, cut short or something else",
-		Hint:   "give the .csr file that openssl req or caronboard csr wrote, unchanged"}
+		Fix:    "give the .csr file that openssl req or caronboard csr wrote, unchanged"}
 	switch {
 	case len(der) == 0 && !fromPEM:
 		e.Reason = "the file is empty"
 	case fromPEM:
 		e.Reason = "the CERTIFICATE REQUEST block does not hold a valid request: it is damaged or cut short"
-		e.Hint = "copy the whole block again, from -----BEGIN to -----END, without changing it"
+		e.Fix = "copy the whole block again, from -----BEGIN to -----END, without changing it"
 	case der[0] != 0x30:
 		e.Reason = "the data is neither PEM (there is no -----BEGIN CERTIFICATE REQUEST----- line) nor DER"
 	case isCertificate(der):
 		e.Reason = "the data is a certificate, not a certificate request"
-		e.Hint = "give the .csr file you made, not the certificate the CA sent back"
+		e.Fix = "give the .csr file you made, not the certificate the CA sent back"
 	case isPrivateKey(der):
 		e.Reason = "the data is a private key, not a certificate request"
-		e.Hint = "never send this file to anyone; give the .csr file made with this key"
+		e.Fix = "never send this file to anyone; give the .csr file made with this key"
 	}
 	return e
 }
@@ -199,7 +199,7 @@ func verifySignature(req *x509.CertificateRequest) error {
 	if alg, bits := KeyDescription(req.PublicKey); alg == "RSA" && bits < 1024 {
 		return &KeyPolicyError{Algorithm: alg, Bits: bits,
 			Reason: fmt.Sprintf("is RSA %d-bit, too small even to check the request's signature", bits),
-			Hint:   "generate a new RSA key of 4096 bits"}
+			Fix:    "generate a new RSA key of 4096 bits"}
 	}
 	err := req.CheckSignature()
 	if err == nil {

@@ -140,8 +140,8 @@ func TestParseRejects(t *testing.T) {
 			t.Errorf("%s: err = %v, want *MalformedError", tc.name, err)
 			continue
 		}
-		if !strings.Contains(err.Error(), tc.reason) || merr.Hint == "" {
-			t.Errorf("%s: %q (hint %q), want it to contain %q", tc.name, err, merr.Hint, tc.reason)
+		if !strings.Contains(err.Error(), tc.reason) || merr.Hint() == "" {
+			t.Errorf("%s: %q (hint %q), want it to contain %q", tc.name, err, merr.Hint(), tc.reason)
 		}
 		if strings.Contains(err.Error(), "asn1:") || strings.Contains(err.Error(), "x509:") {
 			t.Errorf("%s: low-level text in message: %q", tc.name, err)

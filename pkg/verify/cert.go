@@ -182,7 +182,7 @@ func checkChain(in CertInput, r *Report) Check {
 		c.Status, c.Message = Fail, err.Error()
 		var ce *ChainError
 		if errors.As(err, &ce) {
-			c.Hint = ce.Hint
+			c.Hint = ce.Hint()
 		}
 		return c
 	}

@@ -37,7 +37,7 @@ import (
 // names the certificate that is missing or wrong.
 func BuildChain(leaf *x509.Certificate, others, roots []*x509.Certificate, at time.Time) ([]*x509.Certificate, error) {
 	if leaf == nil {
-		return nil, &ChainError{Reason: "no certificate to build a chain for", Hint: "give the certificate the CA issued"}
+		return nil, &ChainError{Reason: "no certificate to build a chain for", Fix: "give the certificate the CA issued"}
 	}
 	b := newBuilder(leaf, others, roots, at)
 	chain, err := b.walk()
@@ -145,10 +145,10 @@ func (b *builder) missing(cur *x509.Certificate) *ChainError {
 	e := &ChainError{Cert: cur, Missing: csr.FormatName(cur.RawIssuer)}
 	if cur == b.leaf {
 		e.Reason = fmt.Sprintf("no certificate for the issuer %s of the leaf", issuer)
-		e.Hint = fmt.Sprintf("add the issuing CA's .cer (%s)", issuer)
+		e.Fix = fmt.Sprintf("add the issuing CA's .cer (%s)", issuer)
 	} else {
 		e.Reason = fmt.Sprintf("no certificate for the issuer %s of %s", issuer, shortName(cur))
-		e.Hint = fmt.Sprintf("add the .cer of %s, the CA that issued %s (usually the root CA)", issuer, shortName(cur))
+		e.Fix = fmt.Sprintf("add the .cer of %s, the CA that issued %s (usually the root CA)", issuer, shortName(cur))
 	}
 	return e
 }
@@ -161,14 +161,14 @@ func (b *builder) badIssuer(cur, c *x509.Certificate, err error) *ChainError {
 	switch {
 	case errors.As(err, &insecure):
 		e.Reason = fmt.Sprintf("%s is signed with %s, which is no longer accepted", shortName(cur), cur.SignatureAlgorithm)
-		e.Hint = "ask the CA to issue it again signed with SHA-256"
+		e.Fix = "ask the CA to issue it again signed with SHA-256"
 	case errors.As(err, &constraint):
 		e.Reason = fmt.Sprintf("%s has the name of the issuer of %s but is not a CA certificate (or may not sign certificates)",
 			shortName(c), shortName(cur))
-		e.Hint = "give the issuing CA's certificate, not another certificate with the same name"
+		e.Fix = "give the issuing CA's certificate, not another certificate with the same name"
 	default:
 		e.Reason = fmt.Sprintf("%s has the name of the issuer of %s but did not sign it", shortName(c), shortName(cur))
-		e.Hint = "that is another CA (or another generation of it) with the same name: give the CA certificate that came with this certificate"
+		e.Fix = "that is another CA (or another generation of it) with the same name: give the CA certificate that came with this certificate"
 	}
 	return e
 }
@@ -179,11 +179,11 @@ func (b *builder) validCA(c *x509.Certificate) *ChainError {
 	case b.at.Before(c.NotBefore):
 		return &ChainError{Cert: c,
 			Reason: fmt.Sprintf("the CA %s is not valid until %s", shortName(c), date(c.NotBefore)),
-			Hint:   "check the date and time (--at, or the computer's clock)"}
+			Fix:    "check the date and time (--at, or the computer's clock)"}
 	case b.at.After(c.NotAfter):
 		return &ChainError{Cert: c,
 			Reason: fmt.Sprintf("the CA %s expired on %s", shortName(c), date(c.NotAfter)),
-			Hint:   "get the CA's current certificate; if this certificate was issued under the old one, request a new certificate"}
+			Fix:    "get the CA's current certificate; if this certificate was issued under the old one, request a new certificate"}
 	}
 	return nil
 }
@@ -194,7 +194,7 @@ func (b *builder) untrusted(chain []*x509.Certificate) *ChainError {
 	return &ChainError{Cert: top,
 		Reason: fmt.Sprintf("the chain %s ends at %s, which is not the CA given (--ca %s)",
 			shortNames(chain, " → "), shortName(top), shortNames(b.roots, ", ")),
-		Hint: fmt.Sprintf("this certificate was issued under %s: pass that CA with --ca, or check that the certificate comes from the CA you expect",
+		Fix: fmt.Sprintf("this certificate was issued under %s: pass that CA with --ca, or check that the certificate comes from the CA you expect",
 			shortName(top))}
 }
 
@@ -227,7 +227,7 @@ func (b *builder) confirm(chain []*x509.Certificate) error {
 	if _, err := from.Verify(opts); err != nil {
 		return &ChainError{Cert: from, Err: err,
 			Reason: "the chain " + shortNames(chain[:k+1], " → ") + " does not verify: " + strings.TrimPrefix(err.Error(), "x509: "),
-			Hint:   "check that the CA certificates given are the ones that came with this certificate"}
+			Fix:    "check that the CA certificates given are the ones that came with this certificate"}
 	}
 	return nil
 }
@@ -239,14 +239,14 @@ func (b *builder) checkLeafLink(chain []*x509.Certificate) error {
 	if len(b.leaf.UnhandledCriticalExtensions) > 0 {
 		return &ChainError{Cert: b.leaf,
 			Reason: fmt.Sprintf("the certificate has a critical extension that cannot be processed (%s)", b.leaf.UnhandledCriticalExtensions[0]),
-			Hint:   "ask the CA about the extension; TLS libraries will refuse the certificate"}
+			Fix:    "ask the CA about the extension; TLS libraries will refuse the certificate"}
 	}
 	for i, ca := range chain[1:] {
 		limited := ca.MaxPathLen > 0 || (ca.MaxPathLen == 0 && ca.MaxPathLenZero)
 		if limited && i > ca.MaxPathLen {
 			return &ChainError{Cert: ca,
 				Reason: fmt.Sprintf("the CA %s allows %d intermediate CAs below it, but the chain has %d", shortName(ca), ca.MaxPathLen, i),
-				Hint:   "check that the CA certificates given are the ones that came with this certificate"}
+				Fix:    "check that the CA certificates given are the ones that came with this certificate"}
 		}
 	}
 	return nil

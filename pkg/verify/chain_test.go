@@ -113,8 +113,8 @@ func TestBuildChainErrors(t *testing.T) {
 					t.Errorf("reason %q does not contain %q", ce.Reason, r)
 				}
 			}
-			if !strings.Contains(ce.Hint, tt.hint) {
-				t.Errorf("hint %q does not contain %q", ce.Hint, tt.hint)
+			if !strings.Contains(ce.Hint(), tt.hint) {
+				t.Errorf("hint %q does not contain %q", ce.Hint(), tt.hint)
 			}
 			if !strings.Contains(ce.Missing, tt.missing) || (tt.missing == "" && ce.Missing != "") {
 				t.Errorf("missing %q, want %q", ce.Missing, tt.missing)

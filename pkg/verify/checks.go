@@ -88,8 +88,8 @@ func checkKeySize(leaf *x509.Certificate, p csr.Profile) Check {
 			c.Status, c.Message = Fail, err.Error()
 			c.Hint = "the CA issued a certificate for a key " + p.DisplayName() + " does not accept: make a new key and CSR (caronboard csr --profile " + p.String() + ")"
 			var kpe *csr.KeyPolicyError
-			if errors.As(err, &kpe) && kpe.Hint != "" {
-				c.Hint = kpe.Hint + "; then make a new CSR with it and request a new certificate"
+			if errors.As(err, &kpe) && kpe.Hint() != "" {
+				c.Hint = kpe.Hint() + "; then make a new CSR with it and request a new certificate"
 			}
 			return c
 		}

@@ -24,8 +24,9 @@ type ChainError struct {
 	// Reason says what is wrong, e.g. `no certificate for the issuer
 	// CN=Test Freja Issuing CA of the leaf`.
 	Reason string
-	// Hint says how to fix it, e.g. "add the issuing CA's .cer".
-	Hint string
+	// Fix says how to fix it, e.g. "add the issuing CA's .cer" (returned
+	// by Hint).
+	Fix string
 	// Cert is the certificate whose issuer is missing or wrong, when there
 	// is one.
 	Cert *x509.Certificate
@@ -38,6 +39,9 @@ type ChainError struct {
 
 // Error returns the reason.
 func (e *ChainError) Error() string { return e.Reason }
+
+// Hint says how to fix it.
+func (e *ChainError) Hint() string { return e.Fix }
 
 // Unwrap returns ErrChain and the underlying error, if any.
 func (e *ChainError) Unwrap() []error {
