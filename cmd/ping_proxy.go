@@ -69,9 +69,9 @@ func proxySettingErr(err error) error {
 	if !errors.As(err, &se) {
 		return err
 	}
-	code := "bad_proxy"
+	code := codeBadProxy
 	if errors.Is(err, netproxy.ErrCredentialsInURL) {
-		code = "proxy_credentials_in_url"
+		code = codeProxyCredsInURL
 	}
 	return &Error{Code: code, Message: se.Error(), Hint: se.Hint, Err: err}
 }
