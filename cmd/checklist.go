@@ -102,6 +102,9 @@ func checklistRun(a *App, opts *ChecklistOptions) error {
 	if err != nil {
 		return usageErr("give a readable folder with --dir", "--dir %s: %v", opts.Dir, err)
 	}
+	if folder.Truncated {
+		a.Warn(fmt.Sprintf("%s holds more files than checklist reads (%d read): keep the onboarding files in a folder of their own", opts.Dir, folder.Examined))
+	}
 	ctx, err := a.checklistContext(opts, folder)
 	if err != nil {
 		return err

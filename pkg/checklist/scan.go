@@ -6,6 +6,7 @@ import (
 	"crypto"
 	"crypto/x509"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -39,7 +40,7 @@ const (
 // Limits of what Scan reads.
 const (
 	maxLogoSize          = 64 << 20 // the largest logo read
-	maxScanFiles         = 500      // files examined in one folder
+	maxScanFiles         = 500      // recognised files kept from one folder
 	maxZipListSize       = 8 << 20  // the largest ZIP listed for a CSR
 	keystoreReadLimit    = 4 << 20  // the largest PKCS#12 or ZIP read
 	certificateFileLimit = keystore.MaxInputSize
@@ -75,7 +76,22 @@ type File struct {
 type Folder struct {
 	Dir   string
 	Files []*File
+	// Examined counts the files Scan opened and read, recognised or not.
+	Examined int
+	// Truncated is set when the folder holds more than Scan looks at (see
+	// scanLimits): the files listed are then those found first.
+	Truncated bool
 }
+
+// scanLimits bound what Scan reads in a folder, recognised files or not, so
+// that a folder of 100 000 unrelated files costs no more than a few thousand.
+type scanLimits struct {
+	entries  int // directory entries listed
+	examined int // regular files opened and read
+	kept     int // recognised files kept
+}
+
+var defaultScanLimits = scanLimits{entries: 10000, examined: 2000, kept: maxScanFiles}
 
 // Of returns the files of one kind, in name order.
 func (f *Folder) Of(k Kind) []*File {
@@ -96,30 +112,50 @@ func (f *Folder) Of(k Kind) []*File {
 // for Freja, logo files. It never needs a passphrase: an encrypted key is
 // recognised as such, a PKCS#12 file is described by what shows without
 // its password. Hidden files, WriteFile's temporary files and files larger
-// than the parsers accept are skipped. A folder that does not exist is an
-// error wrapping fs.ErrNotExist.
+// than the parsers accept are skipped. At most 10 000 entries are listed and
+// 2 000 files read, recognised or not (Folder.Truncated says when that cut
+// the scan short). A folder that does not exist is an error wrapping
+// fs.ErrNotExist.
 func Scan(dir string) (*Folder, error) {
-	entries, err := os.ReadDir(dir)
+	return scan(dir, defaultScanLimits)
+}
+
+func scan(dir string, lim scanLimits) (*Folder, error) {
+	d, err := os.Open(dir)
 	if err != nil {
 		return nil, err
 	}
+	defer d.Close()
 	folder := &Folder{Dir: dir}
-	for _, e := range entries {
-		if len(folder.Files) >= maxScanFiles {
+	listed := 0
+	for !folder.Truncated {
+		entries, err := d.ReadDir(256)
+		if len(entries) == 0 {
+			if err != nil && !errors.Is(err, io.EOF) && listed == 0 {
+				return nil, err
+			}
 			break
 		}
-		name := e.Name()
-		if strings.HasPrefix(name, ".") || !e.Type().IsRegular() {
-			continue
-		}
-		info, err := e.Info()
-		if err != nil {
-			continue
-		}
-		f := &File{Path: filepath.Join(dir, name), Name: name, Mode: info.Mode(), ModTime: info.ModTime()}
-		classify(f, info.Size())
-		if f.Kind != KindOther {
-			folder.Files = append(folder.Files, f)
+		for _, e := range entries {
+			if listed >= lim.entries || folder.Examined >= lim.examined || len(folder.Files) >= lim.kept {
+				folder.Truncated = true
+				break
+			}
+			listed++
+			name := e.Name()
+			if strings.HasPrefix(name, ".") || !e.Type().IsRegular() {
+				continue
+			}
+			info, err := e.Info()
+			if err != nil {
+				continue
+			}
+			folder.Examined++
+			f := &File{Path: filepath.Join(dir, name), Name: name, Mode: info.Mode(), ModTime: info.ModTime()}
+			classify(f, info.Size())
+			if f.Kind != KindOther {
+				folder.Files = append(folder.Files, f)
+			}
 		}
 	}
 	sort.Slice(folder.Files, func(i, j int) bool { return folder.Files[i].Name < folder.Files[j].Name })
