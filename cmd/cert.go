@@ -133,18 +133,6 @@ func (o *CertVerifyOptions) validate(a *App) error {
 	return nil
 }
 
-// parseAt reads an --at flag (RFC 3339), defaulting to the App's clock.
-func parseAt(s string, now func() time.Time) (time.Time, error) {
-	if s == "" {
-		return now(), nil
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}, usageErr("write it as RFC 3339, e.g. 2026-11-22T12:00:00Z", "--at %q is not an RFC 3339 time", s)
-	}
-	return t, nil
-}
-
 func certVerifyRun(ctx context.Context, a *App, opts *CertVerifyOptions) error {
 	roots, err := readCertFiles(opts.CA)
 	if err != nil {
@@ -219,19 +207,6 @@ func isKeystoreFile(path string) bool {
 	}
 	_, err = keystore.InspectPKCS12(data)
 	return err == nil
-}
-
-// readCertFiles reads every certificate of several files.
-func readCertFiles(paths []string) ([]*x509.Certificate, error) {
-	var all []*x509.Certificate
-	for _, p := range paths {
-		certs, err := keystore.ReadCertificates(p)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, certs...)
-	}
-	return all, nil
 }
 
 func printCertReport(a *App, r *verify.Report) {

@@ -86,11 +86,3 @@ Exit codes: 0 always, 2 usage error.`,
 		},
 	}
 }
-
-// noArgs refuses positional arguments with a usage error.
-func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return usageErr("see '"+cmd.CommandPath()+" --help'", "%s takes no arguments, got %q", cmd.CommandPath(), args[0])
-	}
-	return nil
-}

@@ -1,3 +1,6 @@
+// Checklist steps for the credential itself: the key, the CSR, the
+// certificate the CA issued and its chain.
+
 package checklist
 
 import (
