@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/caronboard/caronboard/internal/keygen"
 )
 
 // TestMain lets the test binary stand in for caronboard itself, so that the
@@ -15,6 +17,12 @@ import (
 func TestMain(m *testing.M) {
 	if os.Getenv("CARONBOARD_TEST_RUN_MAIN") == "1" {
 		os.Exit(Main())
+	}
+	// New RSA keys come from a pre-generated pool: generating them was most
+	// of this package's test time.
+	if err := keygen.UsePool(filepath.Join("..", "testdata", "keypool")); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
 	os.Exit(m.Run())
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"fmt"
 
+	"github.com/caronboard/caronboard/internal/keygen"
 	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/csr"
 	"github.com/caronboard/caronboard/pkg/keystore"
@@ -39,7 +40,7 @@ func (a *App) generateKey(ctx context.Context, bits int) (*rsa.PrivateKey, error
 	if !a.Quiet && !a.JSON() {
 		fmt.Fprintf(a.ErrOut, "Generating an RSA-%d key…\n", bits)
 	}
-	return keystore.Generate(ctx, bits, 0)
+	return keygen.RSA(ctx, bits, 0)
 }
 
 // writeKey encodes key (encrypted when pass is not empty) and writes it 0600,

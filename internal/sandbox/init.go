@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/caronboard/caronboard/internal/keygen"
 	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
@@ -34,7 +35,7 @@ func generateKey(ctx context.Context, bits int) (*rsa.PrivateKey, error) {
 	if bits >= 4096 {
 		workers = 0
 	}
-	return keystore.Generate(ctx, bits, workers)
+	return keygen.RSA(ctx, bits, workers)
 }
 
 // Init creates a sandbox in dir (made with mode 0700 when missing): the
