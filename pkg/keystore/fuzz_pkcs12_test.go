@@ -37,6 +37,25 @@ func checkFast(t *testing.T, start time.Time) {
 	}
 }
 
+// fuzzMaxIter is the iteration cap FuzzDecodePKCS12 decodes with, and
+// fuzzMaxKDFCalls the most key derivations of its own one decode may run (the
+// MAC key, derived once or, for an empty passphrase, twice; the contents are
+// decrypted by go-pkcs12 under the same iteration cap).
+const (
+	fuzzMaxIter     = 4096
+	fuzzMaxKDFCalls = 4
+)
+
+// checkKDFWork fails when one input made this package's PKCS#12 key
+// derivations run more iterations than the cap allows: no crafted iteration
+// count may make decoding slow. It counts work instead of timing it, so a
+// busy machine cannot fail it.
+func checkKDFWork(t *testing.T, before int64) {
+	if n := kdfRounds.Load() - before; n > fuzzMaxIter*fuzzMaxKDFCalls {
+		t.Errorf("one input ran %d KDF iterations, more than %d calls of at most %d", n, fuzzMaxKDFCalls, fuzzMaxIter)
+	}
+}
+
 // FuzzDecodePKCS12 checks that no input makes DecodePKCS12 or InspectPKCS12
 // panic, hang or return an error outside the documented sentinels. Seeds are
 // our encodings in both formats, go-pkcs12's other encoders, a BER variant
@@ -63,7 +82,7 @@ func FuzzDecodePKCS12(f *testing.F) {
 	f.Add([]byte{})
 
 	f.Fuzz(func(t *testing.T, data []byte) {
-		defer checkFast(t, time.Now())
+		defer checkKDFWork(t, kdfRounds.Load())
 		info, inspectErr := InspectPKCS12(data)
 		if inspectErr != nil {
 			checkSentinel(t, inspectErr, ErrMalformedPKCS12, ErrUnsupportedFormat, safefile.ErrTooLarge)
@@ -72,7 +91,7 @@ func FuzzDecodePKCS12(f *testing.F) {
 		}
 		// The iteration cap is lowered from the production 10 million so
 		// that a mutated count cannot stall the fuzzer; the seeds use 2048.
-		c, err := decodePKCS12(data, testP12Password, 4096)
+		c, err := decodePKCS12(data, testP12Password, fuzzMaxIter)
 		if err != nil {
 			checkSentinel(t, err, ErrMalformedPKCS12, ErrUnsupportedFormat, safefile.ErrTooLarge, ErrWrongPassphrase,
 				ErrAltered, ErrNoPrivateKey, ErrNoCertificate, ErrMultipleKeys, ErrInvalidPassphrase)

@@ -10,6 +10,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"hash"
+	"sync/atomic"
 )
 
 // The PKCS#12 integrity check (RFC 7292 section 4 and appendix B): an HMAC
@@ -139,6 +140,7 @@ func pbmac1(alg pkix.AlgorithmIdentifier, message []byte, password string) ([]by
 	if !ok1 || !ok2 || len(params.MacAlg.Algorithm) == 0 || kdf.KeyLength < 20 || kdf.KeyLength > 64 || kdf.Iterations < 1 {
 		return nil, errMACAlgorithm
 	}
+	kdfRounds.Add(int64(kdf.Iterations))
 	key, err := pbkdf2.Key(prf, password, kdf.Salt, kdf.Iterations, kdf.KeyLength)
 	if err != nil {
 		return nil, errMACAlgorithm
@@ -168,10 +170,16 @@ func verifyMAC(md *macData, message []byte, password string) (bool, error) {
 	return false, nil
 }
 
+// kdfRounds counts the iterations of every PKCS#12 key derivation this
+// package runs itself, so that tests can bound the work an input causes
+// without a clock.
+var kdfRounds atomic.Int64
+
 // pkcs12KDF is the key derivation of RFC 7292 appendix B.2: size bytes of
 // key material for purpose id (1 key, 2 IV, 3 MAC key) from a BMPString
 // password and a salt, with iterations rounds of hash h.
 func pkcs12KDF(h func() hash.Hash, password, salt []byte, iterations int, id byte, size int) []byte {
+	kdfRounds.Add(int64(iterations))
 	hh := h()
 	u, v := hh.Size(), hh.BlockSize()
 	d := make([]byte, v)
