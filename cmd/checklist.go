@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -101,6 +102,9 @@ func checklistRun(a *App, opts *ChecklistOptions) error {
 	}
 	if err != nil {
 		return usageErr("give a readable folder with --dir", "--dir %s: %v", opts.Dir, err)
+	}
+	if n := len(folder.Leftovers); n > 0 {
+		a.Warn(fmt.Sprintf("%s holds %d temporary file(s) of interrupted writes (%s): safe to delete; the next write to the same file removes them", opts.Dir, n, strings.Join(folder.Leftovers, ", ")))
 	}
 	if folder.Truncated {
 		a.Warn(fmt.Sprintf("%s holds more files than checklist reads (%d read): keep the onboarding files in a folder of their own", opts.Dir, folder.Examined))

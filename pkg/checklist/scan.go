@@ -78,6 +78,10 @@ type Folder struct {
 	Files []*File
 	// Examined counts the files Scan opened and read, recognised or not.
 	Examined int
+	// Leftovers are the temporary files of interrupted writes found in the
+	// folder (names matching safefile.TempGlob): safe to delete, and removed
+	// by the next write to their target once a minute old.
+	Leftovers []string
 	// Truncated is set when the folder holds more than Scan looks at (see
 	// scanLimits): the files listed are then those found first.
 	Truncated bool
@@ -143,6 +147,9 @@ func scan(dir string, lim scanLimits) (*Folder, error) {
 			}
 			listed++
 			name := e.Name()
+			if m, _ := filepath.Match(safefile.TempGlob, name); m && e.Type().IsRegular() {
+				folder.Leftovers = append(folder.Leftovers, name)
+			}
 			if strings.HasPrefix(name, ".") || !e.Type().IsRegular() {
 				continue
 			}

@@ -31,10 +31,17 @@ func TestScanBoundsUnrelatedFiles(t *testing.T) {
 	if f.Examined != 100 || !f.Truncated {
 		t.Errorf("entry limit: examined %d, truncated %v", f.Examined, f.Truncated)
 	}
+	// Temporary files of interrupted writes are reported, not recognised.
+	if err := os.WriteFile(filepath.Join(dir, ".client.key.tmp-0123456789abcdef"), []byte("half"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	// Within the default limits the whole folder is looked at.
 	f, err = Scan(dir)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(f.Leftovers) != 1 || f.Leftovers[0] != ".client.key.tmp-0123456789abcdef" {
+		t.Errorf("leftovers %v", f.Leftovers)
 	}
 	if f.Examined != 300 || f.Truncated {
 		t.Errorf("default limits: examined %d, truncated %v", f.Examined, f.Truncated)
