@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"crypto/x509"
 	"fmt"
 	"strings"
 	"time"
@@ -53,7 +52,7 @@ type CertVerifyOptions struct {
 }
 
 // NewCertVerifyCmd checks an issued certificate.
-func NewCertVerifyCmd(a *App, runF func(*CertVerifyOptions) error) *cobra.Command {
+func NewCertVerifyCmd(a *App, runF func(context.Context, *CertVerifyOptions) error) *cobra.Command {
 	opts := &CertVerifyOptions{}
 	c := &cobra.Command{
 		Use:   "verify --cert FILE [--key FILE] [--ca FILE]... [--profile car|freja] [--csr FILE] [--at RFC3339]",
@@ -93,7 +92,7 @@ not be read, 2 usage error.`,
 				return err
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
 			return certVerifyRun(cmd.Context(), a, opts)
 		},

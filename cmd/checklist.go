@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -26,7 +27,7 @@ func NewChecklistCmd(a *App) *cobra.Command {
 	return newChecklistCmd(a, nil)
 }
 
-func newChecklistCmd(a *App, runF func(*ChecklistOptions) error) *cobra.Command {
+func newChecklistCmd(a *App, runF func(context.Context, *ChecklistOptions) error) *cobra.Command {
 	opts := &ChecklistOptions{}
 	c := &cobra.Command{
 		Use:   "checklist [--profile car|freja] [--env NAME] [--dir DIR]",
@@ -80,7 +81,7 @@ error (bad flags, no such folder).`,
 				}
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
 			return checklistRun(a, opts)
 		},

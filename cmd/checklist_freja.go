@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -20,7 +21,7 @@ type FrejaRPOptions struct {
 	given                               map[string]bool
 }
 
-func newChecklistFrejaRPCmd(a *App, runF func(*FrejaRPOptions) error) *cobra.Command {
+func newChecklistFrejaRPCmd(a *App, runF func(context.Context, *FrejaRPOptions) error) *cobra.Command {
 	opts := &FrejaRPOptions{}
 	c := &cobra.Command{
 		Use:   "freja-rp --display-name NAME --description TEXT --url URL --logo FILE",
@@ -71,7 +72,7 @@ or the logo cannot be read, 2 usage error.`, frejarp.MaxDisplayName, frejarp.Max
 				return usageErr("give the logo file's path", "--logo needs a file")
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
 			return frejaRPRun(a, opts)
 		},

@@ -47,7 +47,7 @@ type PingOptions struct {
 const envProxyPassword = "CARONBOARD_PROXY_PASSWORD"
 
 // NewPingCmd proves mTLS connectivity to an environment and diagnoses failures.
-func NewPingCmd(a *App, runF func(*PingOptions) error) *cobra.Command {
+func NewPingCmd(a *App, runF func(context.Context, *PingOptions) error) *cobra.Command {
 	opts := &PingOptions{}
 	c := &cobra.Command{
 		Use:   "ping (--env NAME | --all) [--p12 FILE | --cert FILE --key FILE] [--ca FILE] [--addr HOST:PORT]",
@@ -113,7 +113,7 @@ Exit codes: 0 connected and accepted, 1 a probe failed, 2 usage error.`,
 				return err
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
 			return pingRun(cmd, a, opts)
 		},

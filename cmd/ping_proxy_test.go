@@ -379,7 +379,7 @@ func TestPingProxyFlagValidation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a, _, _ := testApp(nil)
 			ran := false
-			c := NewPingCmd(a, func(*PingOptions) error { ran = true; return nil })
+			c := NewPingCmd(a, func(context.Context, *PingOptions) error { ran = true; return nil })
 			c.SetArgs(append([]string{"--env", "stage"}, tt.args...))
 			c.SetOut(&bytes.Buffer{})
 			c.SetErr(&bytes.Buffer{})

@@ -39,7 +39,7 @@ type PKCS12Options struct {
 }
 
 // NewPKCS12Cmd builds a PKCS#12 keystore from a certificate, its key and the CA chain.
-func NewPKCS12Cmd(a *App, runF func(*PKCS12Options) error) *cobra.Command {
+func NewPKCS12Cmd(a *App, runF func(context.Context, *PKCS12Options) error) *cobra.Command {
 	opts := &PKCS12Options{}
 	c := &cobra.Command{
 		Use:   "pkcs12 --out FILE (--cert FILE --key FILE [--ca FILE]... | --bundle ZIP --key FILE | --from OLD [--alias NAME]) [--name ALIAS] [--legacy]",
@@ -93,7 +93,7 @@ Exit codes: 0 written, 1 refused or failed (nothing written), 2 usage error.`,
 				return err
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
 			return pkcs12Run(cmd.Context(), a, opts)
 		},

@@ -32,7 +32,7 @@ type PKCS12InspectOptions struct {
 }
 
 // NewPKCS12InspectCmd shows what a PKCS#12 file holds and who can open it.
-func NewPKCS12InspectCmd(a *App, runF func(*PKCS12InspectOptions) error) *cobra.Command {
+func NewPKCS12InspectCmd(a *App, runF func(context.Context, *PKCS12InspectOptions) error) *cobra.Command {
 	opts := &PKCS12InspectOptions{}
 	c := &cobra.Command{
 		Use:   "inspect FILE [--passphrase-file F | --no-passphrase] [--alias NAME] [--profile car|freja [--ca FILE]...]",
@@ -92,7 +92,7 @@ check, 2 usage error.`,
 			}
 			opts.at = at
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
 			return pkcs12InspectRun(cmd.Context(), a, opts)
 		},

@@ -37,7 +37,7 @@ func NewTruststoreCmd(a *App) *cobra.Command {
 	return newTruststoreCmd(a, nil)
 }
 
-func newTruststoreCmd(a *App, runF func(*TruststoreOptions) error) *cobra.Command {
+func newTruststoreCmd(a *App, runF func(context.Context, *TruststoreOptions) error) *cobra.Command {
 	opts := &TruststoreOptions{}
 	c := &cobra.Command{
 		Use:   "truststore --env NAME --out FILE [--format pem|pkcs12] [--ca FILE]... [--passphrase-file F | --no-passphrase]",
@@ -96,7 +96,7 @@ Exit codes: 0 written, 1 refused or failed (nothing written), 2 usage error.`,
 				return err
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
 			return truststoreRun(cmd.Context(), a, opts)
 		},

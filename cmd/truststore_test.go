@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -36,7 +37,7 @@ func TestTruststoreFlagValidation(t *testing.T) {
 	for _, tt := range tests {
 		a, _, _ := testApp(nil)
 		ran := false
-		c := newTruststoreCmd(a, func(*TruststoreOptions) error { ran = true; return nil })
+		c := newTruststoreCmd(a, func(context.Context, *TruststoreOptions) error { ran = true; return nil })
 		c.SetArgs(tt.args)
 		c.SetOut(&bytes.Buffer{})
 		c.SetErr(&bytes.Buffer{})
