@@ -183,7 +183,7 @@ func expiryRun(ctx context.Context, a *App, opts *ExpiryOptions) error {
 		return err
 	}
 	if opts.Out != "" {
-		if err := safefile.WriteFileContext(ctx, opts.Out, out, 0o644, true); err != nil {
+		if err := a.writeFile(ctx, opts.Out, out, 0o644, true); err != nil {
 			return err
 		}
 		if opts.Format == "json" {

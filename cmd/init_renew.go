@@ -41,7 +41,7 @@ func (g *guide) offerRenewal() (bool, error) {
 		what = filepath.Base(f.Cert) + " has expired"
 	}
 	ok, err := g.ask.Confirm(Question{Title: what + ": start the renewal now?",
-		Help: "Runs: caronboard " + quoteArgs(args) + " (a new key and CSR beside the current files)"}, true)
+		Help: "Runs: caronboard " + shellWords(args) + " (a new key and CSR beside the current files)"}, true)
 	if err != nil || !ok || exists(stem+".key") {
 		return false, err
 	}
