@@ -40,7 +40,6 @@ const (
 	codeDiskFull           = "disk_full"                // no space left on the disk
 	codeReadOnly           = "read_only"                // the folder is on a read-only file system
 	codeDir                = "dir"                      // a folder cannot be created or written
-	codeDocs               = "docs"                     // man pages cannot be written
 	codeBadState           = "bad_state"                // init's state file is damaged
 	codeDemoFailed         = "demo_failed"              // a demo step failed
 	codeInvalidSubject     = "invalid_subject"          // the subject fields break the profile's rules

@@ -28,7 +28,7 @@ import (
 	"github.com/spf13/cobra/doc"
 
 	"github.com/caronboard/caronboard/cmd"
-	"github.com/caronboard/caronboard/pkg/keystore"
+	"github.com/caronboard/caronboard/internal/safefile"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -67,7 +67,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := publish(files, *force); err != nil {
 		fmt.Fprintln(stderr, "gendocs: error:", err)
-		var exists *keystore.ExistsError
+		var exists *safefile.ExistsError
 		if errors.As(err, &exists) {
 			fmt.Fprintln(stderr, "gendocs: hint: pass --force to replace them, or choose an empty folder")
 		}
@@ -148,7 +148,7 @@ func publish(files []file, force bool) error {
 		if err := os.MkdirAll(filepath.Dir(f.path), 0o755); err != nil {
 			return err
 		}
-		if err := keystore.CheckWritable(f.path, force); err != nil {
+		if err := safefile.CheckWritable(f.path, force); err != nil {
 			refused = append(refused, err)
 		}
 	}
@@ -156,7 +156,7 @@ func publish(files []file, force bool) error {
 		return errors.Join(refused...)
 	}
 	for _, f := range files {
-		if err := keystore.WriteFile(f.path, f.data, 0o644, force); err != nil {
+		if err := safefile.WriteFile(f.path, f.data, 0o644, force); err != nil {
 			return err
 		}
 	}
