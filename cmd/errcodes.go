@@ -10,6 +10,7 @@ package cmd
 const (
 	codeUsage              = "usage"                    // usage: bad flags or arguments
 	codeBadConfig          = "bad_config"               // usage: the config file or an environment in it is wrong
+	codeConfigInvalid      = "config_invalid"           // usage: the config file (or a CARONBOARD_* value) names an unknown key or gives a wrong type or value
 	codeFailed             = "failed"                   // an error nothing more specific is known about
 	codeInterrupted        = "interrupted"              // Ctrl-C or SIGTERM: nothing was written
 	codeExists             = "exists"                   // the output file exists and --force was not given
@@ -74,7 +75,7 @@ const (
 
 // usageClass holds the codes that mean "the command line or configuration is
 // wrong": they exit 2.
-var usageClass = map[string]bool{codeUsage: true, codeBadConfig: true, codeNoTerminal: true, codeBadProxy: true, codeProxyCredsInURL: true}
+var usageClass = map[string]bool{codeUsage: true, codeBadConfig: true, codeConfigInvalid: true, codeNoTerminal: true, codeBadProxy: true, codeProxyCredsInURL: true}
 
 // exitFor is the exit code of an error with this code: 2 for the usage class,
 // 1 for every other failure. report uses it; construction sites never set one.

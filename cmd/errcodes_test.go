@@ -17,7 +17,7 @@ import (
 // reports. Removing or renaming one breaks scripts; adding one is a new line
 // in errcodes.go, here and in README.md's table.
 var stableCodes = []string{
-	"usage", "bad_config", "bad_proxy", "proxy_credentials_in_url", "failed", "interrupted", "exists", "wrong_passphrase", "passphrase_required", "passphrase_file", "empty_passphrase", "passphrase_mismatch", "invalid_passphrase", "input_ended", "no_terminal", "unsupported_key", "key_size", "no_private_key", "multiple_keys", "malformed_key", "unsupported_format", "key_mismatch", "key_missing", "key_policy", "file_too_large", "not_a_file", "file_not_found", "permission_denied", "bad_path", "disk_full", "read_only", "dir", "bad_state", "demo_failed", "invalid_subject", "unknown_profile", "malformed_csr", "bad_signature", "csr_rejected", "not_a_certificate", "malformed_certificate", "cert_rejected", "chain", "no_leaf", "not_a_ca", "no_ca", "no_certificate", "file_altered", "malformed_pkcs12", "no_such_alias", "invalid_alias", "malformed_bundle", "unsafe_bundle", "trust_store", "no_config_dir", "batch_failed", "ping_failed", "freja_rp_rejected", "no_sandbox", "sandbox_damaged", "sandbox_expired", "not_loopback",
+	"usage", "bad_config", "config_invalid", "bad_proxy", "proxy_credentials_in_url", "failed", "interrupted", "exists", "wrong_passphrase", "passphrase_required", "passphrase_file", "empty_passphrase", "passphrase_mismatch", "invalid_passphrase", "input_ended", "no_terminal", "unsupported_key", "key_size", "no_private_key", "multiple_keys", "malformed_key", "unsupported_format", "key_mismatch", "key_missing", "key_policy", "file_too_large", "not_a_file", "file_not_found", "permission_denied", "bad_path", "disk_full", "read_only", "dir", "bad_state", "demo_failed", "invalid_subject", "unknown_profile", "malformed_csr", "bad_signature", "csr_rejected", "not_a_certificate", "malformed_certificate", "cert_rejected", "chain", "no_leaf", "not_a_ca", "no_ca", "no_certificate", "file_altered", "malformed_pkcs12", "no_such_alias", "invalid_alias", "malformed_bundle", "unsafe_bundle", "trust_store", "no_config_dir", "batch_failed", "ping_failed", "freja_rp_rejected", "no_sandbox", "sandbox_damaged", "sandbox_expired", "not_loopback",
 }
 
 // declaredCodes parses errcodes.go and returns its code constants' values.
@@ -51,7 +51,7 @@ func TestErrorCodes(t *testing.T) {
 		}
 		seen[c] = true
 	}
-	for _, c := range []string{codeUsage, codeBadConfig, codeNoTerminal, codeBadProxy, codeProxyCredsInURL} {
+	for _, c := range []string{codeUsage, codeBadConfig, codeConfigInvalid, codeNoTerminal, codeBadProxy, codeProxyCredsInURL} {
 		if exitFor(c) != exitUsage {
 			t.Errorf("%s exits %d, want 2", c, exitFor(c))
 		}

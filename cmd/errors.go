@@ -23,10 +23,6 @@ const (
 	exitUsage  = 2
 )
 
-// codeConfigInvalid is the JSON error code of a config file (or CARONBOARD_*
-// value) that names an unknown key or gives a wrong type or value (exit 2).
-const codeConfigInvalid = "config_invalid"
-
 // Error is an error that already knows how it is shown to the user: a stable
 // machine-readable code (one of cmd/errcodes.go, whose class gives the exit
 // code), a one-line message and a hint naming what fixes it. Commands return
