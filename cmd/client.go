@@ -59,6 +59,9 @@ Examples:
   KEYSTORE_PASSPHRASE=… stage-java/run.sh
 
 Exit codes: 0 written, 1 refused or failed (nothing written), 2 usage error.`,
+		// Flags of the runtime subcommands after an unknown runtime must not
+		// hide the real mistake, the runtime.
+		FParseErrWhitelist: cobra.FParseErrWhitelist{UnknownFlags: true},
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return usageErr("valid runtimes: "+strings.Join(clientgen.Runtimes, ", "), "unknown runtime %q", args[0])

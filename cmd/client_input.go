@@ -4,6 +4,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -169,6 +170,9 @@ func (a *App) clientCred(opts *ClientOptions, e *Environment) (*clientCred, erro
 			return nil, fmt.Errorf("%s: %w", key, err)
 		}
 		leaf, others, err := verify.FindLeaf(certs, k.Public())
+		if errors.Is(err, verify.ErrNoLeaf) && len(certs) == 1 {
+			err = verify.MatchKey(certs[0], k.Public()) // one certificate: say key_mismatch, as cert verify does
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -57,6 +57,9 @@ func TestClientRuntimes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the real runtimes; skipped with -short")
 	}
+	if raceEnabled {
+		t.Skip("runs other processes only; the run without -race covers it")
+	}
 	env := os.Environ() // before isolateConfig: the runtimes keep their caches (go build cache, pyenv)
 	isolateConfig(t)
 	fx := newClientFixture(t, env)

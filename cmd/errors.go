@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/caronboard/caronboard/internal/sandbox"
+	"github.com/caronboard/caronboard/pkg/clientgen"
 	"github.com/caronboard/caronboard/pkg/csr"
 	"github.com/caronboard/caronboard/pkg/jws"
 	"github.com/caronboard/caronboard/pkg/keystore"
@@ -103,6 +104,7 @@ var errorClasses = []errorClass{
 	{sandbox.ErrDamaged, "sandbox_damaged", "make it again with 'caronboard sandbox init --force'"},
 	{sandbox.ErrExpired, "sandbox_expired", "make it again with 'caronboard sandbox init --force'"},
 	{sandbox.ErrNotLoopback, "not_loopback", "the sandbox only listens on loopback: use --addr 127.0.0.1:PORT"},
+	{clientgen.ErrBadInput, "unusable_value", "fix the environment's host, server_name or request in the config file (or --addr/--server-name)"},
 	{fs.ErrNotExist, "file_not_found", "check the path"},
 	{fs.ErrPermission, "permission_denied", "check the file's permissions"},
 	{syscall.ENOTDIR, "bad_path", "a part of the path is a file, not a folder: check the path"},
