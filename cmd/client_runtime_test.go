@@ -46,6 +46,7 @@ type clientFixture struct {
 	env     []string // the environment the runtimes run in, without KEYSTORE_PASSPHRASE
 	dir     string
 	dirs    map[string]string // runtime/form/server → generated folder, made once
+	config  string            // a config file with sandbox-freja: the sandbox server with Freja's probe
 }
 
 // TestClientRuntimes generates each runtime's client with each credential
@@ -93,6 +94,7 @@ func (fx *clientFixture) runtimeCases(t *testing.T, rt, form string) {
 	}{
 		{"tls13", ptr(clientPass), true, true},
 		{"tls12", ptr(clientPass), true, native && (rt == "java" || rt == "python")},
+		{"freja-post", ptr(clientPass), true, native}, // Freja's getResults probe: POST with a form body
 		{"tls13", ptr("wrong passphrase"), false, native},
 		{"tls13", nil, false, native},
 		{"other-ca", ptr(clientPass), false, native},
@@ -123,7 +125,11 @@ func (fx *clientFixture) runtimeCases(t *testing.T, rt, form string) {
 				t.Errorf("the passphrase is in the client's output:\n%s", out)
 			}
 			if c.ok {
-				if err != nil || !status.MatchString(stdout.String()) || !strings.Contains(stdout.String(), `"service":"caronboard sandbox"`) {
+				want := `"service":"caronboard sandbox"`
+				if c.server == "freja-post" {
+					want = `"authenticationResults"`
+				}
+				if err != nil || !status.MatchString(stdout.String()) || !strings.Contains(stdout.String(), want) {
 					t.Fatalf("want the sandbox's answer and exit 0, got %v:\n%s", err, out)
 				}
 				return
@@ -154,7 +160,11 @@ func (fx *clientFixture) generate(t *testing.T, rt, form, server string) string 
 	a, out, errOut := testApp(map[string]string{clientgen.PassphraseEnv: clientPass})
 	a.Now = time.Now
 	a.NoInput = true
-	args := append([]string{"client", rt, "--env", "sandbox", "--sandbox-dir", fx.sb.Dir, "--addr", fx.servers[server], "--out", dir, "-o", "json"}, fx.creds[form]...)
+	env := "sandbox"
+	if server == "freja-post" {
+		env, server = "sandbox-freja", "tls13"
+	}
+	args := append([]string{"client", rt, "--config", fx.config, "--env", env, "--sandbox-dir", fx.sb.Dir, "--addr", fx.servers[server], "--out", dir, "-o", "json"}, fx.creds[form]...)
 	if code := Run(context.Background(), a, args); code != exitOK {
 		t.Fatalf("caronboard %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
 	}
@@ -200,6 +210,20 @@ func newClientFixture(t *testing.T, env []string) *clientFixture {
 			fx.env = append(fx.env, kv)
 		}
 	}
+	fx.config = filepath.Join(dir, "config.yaml")
+	writeFixture(t, dir, "config.yaml", []byte(`environments:
+  sandbox-freja:
+    profile: freja
+    host: 127.0.0.1
+    port: 8443
+    server_name: localhost
+    ca: sandbox
+    request:
+      method: POST
+      path: /authentication/1.0/getResults
+      content_type: application/x-www-form-urlencoded
+      body: getAuthResultsRequest=eyJpbmNsdWRlUHJldmlvdXMiOiJBTEwifQ==
+`), 0o644)
 	// The JVM's quick start-up settings: about half the CPU time of each 'java Main.java'.
 	fx.env = append(fx.env, "JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
 
