@@ -56,7 +56,7 @@ that the certificate chains to the environment's client CA.
 Examples:
   caronboard client java --env stage --ca ca.cer --p12 client.p12 --out stage-java
   caronboard client python --env freja-test --cert rp.cer --key rp.key --out freja-py
-  KEYSTORE_PASSPHRASE=… stage-java/run.sh
+  read -rs KEYSTORE_PASSPHRASE && export KEYSTORE_PASSPHRASE && stage-java/run.sh
 
 Exit codes: 0 written, 1 refused or failed (nothing written), 2 usage error.`,
 		// Flags of the runtime subcommands after an unknown runtime must not
