@@ -55,6 +55,9 @@ const (
 	codeNoLeaf             = "no_leaf"                  // no certificate for the key was found
 	codeNotACA             = "not_a_ca"                 // a certificate given as a CA is not a CA
 	codeNoCA               = "no_ca"                    // the environment has no pinned CA
+	codeUnencryptedKey     = "unencrypted_key"          // client: the key file is not encrypted, so it cannot be copied into the client folder
+	codeUnusableValue      = "unusable_value"           // client: a config value cannot be quoted safely in generated code
+	codeBadOutDir          = "bad_out_dir"              // client: the output folder cannot be used
 	codeNoCertificate      = "no_certificate"           // the keystore holds no certificate for its key
 	codeFileAltered        = "file_altered"             // the keystore was changed after it was written
 	codeMalformedPKCS12    = "malformed_pkcs12"         // the file is not a readable PKCS#12 keystore

@@ -10,6 +10,7 @@ import (
 
 	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/internal/sandbox"
+	"github.com/caronboard/caronboard/pkg/clientgen"
 	"github.com/caronboard/caronboard/pkg/csr"
 	"github.com/caronboard/caronboard/pkg/jws"
 	"github.com/caronboard/caronboard/pkg/keystore"
@@ -101,6 +102,7 @@ var errorClasses = []errorClass{
 	{sandbox.ErrDamaged, codeSandboxDamaged, "make it again with 'caronboard sandbox init --force'"},
 	{sandbox.ErrExpired, codeSandboxExpired, "make it again with 'caronboard sandbox init --force'"},
 	{sandbox.ErrNotLoopback, codeNotLoopback, "the sandbox only listens on loopback: use --addr 127.0.0.1:PORT"},
+	{clientgen.ErrBadInput, codeUnusableValue, "fix the environment's host, server_name or request in the config file (or --addr/--server-name)"},
 	{fs.ErrNotExist, codeFileNotFound, "check the path"},
 	{fs.ErrPermission, codePermissionDenied, "check the file's permissions"},
 	{syscall.ENOTDIR, codeBadPath, "a part of the path is a file, not a folder: check the path"},

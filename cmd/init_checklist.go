@@ -86,7 +86,14 @@ func (g *guide) nextCommands() []string {
 				cb("pkcs12", "--out", f.P12, "--cert", f.Cert, "--key", f.Key, "--ca", f.CA))
 		}
 	}
-	return append(cmds, cb(g.pingArgs()...))
+	return append(cmds, cb(g.pingArgs()...), cb(g.clientArgs()...))
+}
+
+// clientArgs is the last step: a client for the user's own application
+// ('caronboard client RUNTIME', java here as the example).
+func (g *guide) clientArgs() []string {
+	args := append([]string{"client", "java"}, g.pingArgs()[1:]...)
+	return append(args, "--out", filepath.Join(filepath.Dir(g.files.P12), g.state.Env+"-client"))
 }
 
 func (g *guide) pinged() bool {

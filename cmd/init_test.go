@@ -116,6 +116,7 @@ func TestInitAccessibleCAR(t *testing.T) {
 		"caronboard cert verify --cert "+filepath.Join(dir, "client.cer"),
 		"caronboard pkcs12 --out "+filepath.Join(dir, "client.p12"),
 		"caronboard ping --env stage --p12 "+filepath.Join(dir, "client.p12")+" --ca "+filepath.Join(dir, "ca.cer"),
+		"caronboard client java --env stage --p12 "+filepath.Join(dir, "client.p12")+" --ca "+filepath.Join(dir, "ca.cer")+" --out "+filepath.Join(dir, "stage-client"), // the last step: your application
 	)
 	if strings.Contains(r.out+r.prompts, "secret one") {
 		t.Error("the passphrase appears in the output")

@@ -340,6 +340,7 @@ func printProbe(a *App, r *verify.ProbeResult) {
 	}
 	if r.Err == nil {
 		a.Infof("Connected: mutual TLS accepted (%s).\n", roundDuration(r.Elapsed))
+		a.Infof("Next: the same connection from your application: caronboard client java|python|node|go|curl|openssl --env %s --out DIR\n", r.Target)
 	}
 }
 

@@ -69,6 +69,7 @@ Exit codes: 0 success, 1 the operation or check failed, 2 usage error.`,
 		NewChecklistCmd(a),
 		NewExpiryCmd(a, nil),
 		NewRenewCmd(a, nil),
+		NewClientCmd(a, nil),
 	)
 	requireSubcommands(root)
 	return root
