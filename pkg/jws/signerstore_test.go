@@ -93,7 +93,7 @@ func TestSignerStorePermissions(t *testing.T) {
 		return s
 	}
 	tests := []struct {
-		name   string
+		name    string
 		breakIt func(t *testing.T, s SignerStore) string
 	}{
 		{"group-writable store folder", func(t *testing.T, s SignerStore) string { return chmod(t, s.Dir, 0o775) }},
