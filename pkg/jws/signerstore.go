@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/caronboard/caronboard/internal/safefile"
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
 
@@ -93,7 +94,7 @@ func (s SignerStore) Load(ts *TrustStore) (files map[string]string, warnings []s
 		}
 	}
 	for _, e := range todo {
-		data, err := keystore.ReadFile(e.path, keystore.MaxInputSize)
+		data, err := safefile.ReadFile(e.path, keystore.MaxInputSize)
 		if err == nil {
 			var added []*TrustedCert
 			if added, err = ts.AddBytes(data, e.env, SourceUser); err == nil {
@@ -167,7 +168,7 @@ func (s SignerStore) PlanAdd(known *TrustStore, files map[string]string, cert *x
 	ch.data = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
 	var warnings []string
 	if _, err := os.Lstat(ch.Path); err == nil {
-		old, err := keystore.ReadFile(ch.Path, keystore.MaxInputSize)
+		old, err := safefile.ReadFile(ch.Path, keystore.MaxInputSize)
 		if err == nil {
 			_, err = NewTrustStore().AddBytes(old, "", SourceUser)
 		}
@@ -202,8 +203,8 @@ func (s SignerStore) Apply(ctx context.Context, changes []StoreChange) error {
 			return undo(err)
 		}
 		existed := ch.replace
-		err := keystore.WriteFileContext(ctx, ch.Path, ch.data, 0o644, ch.replace)
-		if errors.Is(err, keystore.ErrExists) { // added at the same moment by another run
+		err := safefile.WriteFileContext(ctx, ch.Path, ch.data, 0o644, ch.replace)
+		if errors.Is(err, safefile.ErrExists) { // added at the same moment by another run
 			continue
 		}
 		if err != nil {
