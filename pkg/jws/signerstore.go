@@ -65,7 +65,7 @@ func (s SignerStore) Load(ts *TrustStore) (files map[string]string, warnings []s
 	}
 	type entry struct{ path, env string }
 	var todo []entry
-	for _, env := range []string{"", EnvFrejaTest, EnvFrejaProd} {
+	for _, env := range []string{EnvFrejaTest, EnvFrejaProd, ""} { // a tagged copy wins over an untagged one
 		dir := filepath.Join(s.Dir, env)
 		entries, err := os.ReadDir(dir)
 		if err != nil {

@@ -31,6 +31,9 @@ var (
 	SignedAt = time.Date(2025, 3, 14, 9, 26, 53, 589_000_000, time.UTC)
 	// ExpiredSignedAt is within the expired certificate's validity.
 	ExpiredSignedAt = time.Date(2016, 6, 1, 12, 0, 0, 0, time.UTC)
+	// FutureSignedAt is a timestamp far in the future (within Signer's
+	// validity), for future_timestamp.
+	FutureSignedAt = time.Date(2090, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
 // Cert is a certificate with its key.
