@@ -137,7 +137,7 @@ var (
 
 // Hints that several errors share.
 const (
-	hintUnknownX5T = "add the signing certificate with 'caronboard jws trust add FILE' (or pass --cert FILE); " +
+	hintUnknownX5T = "add the signing certificate with 'caronboard jws trust add --env freja-prod FILE' (freja-test for a test one), or pass --cert FILE; " +
 		"Freja rotates its JWS signing certificate about every three years"
 	hintMalformed = "give the compact JWS exactly as Freja returned it in the result's details field"
 )

@@ -70,6 +70,11 @@ func FuzzDecodeResult(f *testing.F) {
 	f.Add(pki.SignPayload("S1", "SIMPLE", jwstest.SignedAt))
 	f.Add(jwstest.AuthPayload("A", jwstest.SignedAt, true))
 	f.Add([]byte(`{"signatureData":{"userSignature":"e30.e30.","certificateStatus":"MAA="},"signatureType":"EXTENDED"}`))
+	f.Add([]byte(`{"authRef":"A","authRef":"B","details":"` + goodToken() + `"}`))
+	f.Add([]byte(`{"authRef":"A","AUTHREF":"B","details":"` + goodToken() + `"}`))
+	f.Add([]byte(`{"authenticationResults":[],"signatureResults":[]}`))
+	f.Add([]byte(`{"authenticationResults":[{"details":"x"}],"status":"APPROVED"}`))
+	f.Add([]byte(`{"authRef":"A","requestedAttributes":{"a":1},"details":"` + goodToken() + `"}`))
 	for _, name := range vectorTokens {
 		if data, err := readVectorIfPresent(name); err == nil {
 			f.Add(data)
@@ -83,7 +88,9 @@ func FuzzDecodeResult(f *testing.F) {
 				if d, err := Decode(in.Token); err == nil && d.Payload != nil {
 					_, _ = json.Marshal(d)
 				}
-				_, _ = VerifyInput(in, opts)
+				if res, err := VerifyInput(in, opts); err != nil && res != nil && (res.Status != "" || res.Ref != "" || res.Payload != nil) {
+					t.Fatalf("a failed result carries status %q ref %q", res.Status, res.Ref)
+				}
 			}
 		}
 		if e, err := Explain(data); err == nil {

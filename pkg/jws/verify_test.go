@@ -185,7 +185,7 @@ func TestUnknownX5THint(t *testing.T) {
 	_, err := Verify(goodToken(), Options{Trust: NewTrustStore(), Environment: EnvAny, Now: now})
 	wantCode(t, err, CodeUnknownX5T)
 	var e *Error
-	if !asError(err, &e) || !strings.Contains(e.Hint, "caronboard jws trust add FILE") || !strings.Contains(e.Hint, "three years") {
+	if !asError(err, &e) || !strings.Contains(e.Hint, "caronboard jws trust add --env freja-prod FILE") || !strings.Contains(e.Hint, "three years") {
 		t.Fatalf("hint %q", e.Hint)
 	}
 	_, err = Verify(goodToken(), Options{Environment: EnvFrejaProd, Now: now})
