@@ -41,7 +41,7 @@ func checkEnvironment(env string) error {
 // Sources a trusted certificate can come from.
 const (
 	SourceEmbedded = "embedded" // compiled into the binary
-	SourceUser     = "user"     // the user's trust store in the config folder
+	SourceUser     = "user"     // the user's signer store in the config folder (SignerStore)
 	SourceFlag     = "flag"     // --cert on the command line
 )
 
