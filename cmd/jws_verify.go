@@ -217,8 +217,8 @@ func (a *App) jwsDefaultEnv() string {
 	if v := a.Getenv("CARONBOARD_JWS_ENV"); v != "" {
 		return v
 	}
-	if a.config != nil && a.config.IsSet("jws-env") {
-		return a.config.GetString("jws-env")
+	if a.config != nil && a.config.cfg != nil && a.config.cfg.JWSEnv.IsSet() {
+		return a.config.cfg.JWSEnv.Value
 	}
 	return jws.EnvFrejaProd
 }
