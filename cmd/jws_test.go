@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/caronboard/caronboard/pkg/jws"
 )
 
 // jwsFixtures is the folder of the JWS test fixtures (see its README.md).
@@ -488,6 +490,9 @@ func TestTermSafe(t *testing.T) {
 	} {
 		if got := termSafe(in, false); got != want {
 			t.Errorf("termSafe(%q) = %q, want %q", in, got, want)
+		}
+		if got := jws.Escape(in); got != want { // pkg/jws's messages escape as decode prints
+			t.Errorf("jws.Escape(%q) = %q, want %q", in, got, want)
 		}
 	}
 	if got := termSafe("a\n\tb", true); got != "a\n\tb" {

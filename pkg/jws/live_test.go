@@ -249,7 +249,7 @@ func TestMessagesEscapeTokenText(t *testing.T) {
 	if err == nil || strings.ContainsRune(err.Error(), '\u202e') {
 		t.Fatalf("message %v", err)
 	}
-	if got := Escape("a\x1b[2Jb\u202ec\xff"); got != `a\u001b[2Jb\u202ec\xff` {
+	if got := Escape("a\x1b[2Jb\u202ec\xff"); got != `a\u001b[2Jb\u202ec\ufffd` {
 		t.Fatalf("Escape: %q", got)
 	}
 }

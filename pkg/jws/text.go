@@ -14,17 +14,11 @@ import (
 // for everything it prints. Every message of an *Error built from token
 // data goes through it.
 func Escape(s string) string {
-	if strings.IndexFunc(s, func(r rune) bool { return !printable(r) }) < 0 && utf8.ValidString(s) {
+	if strings.IndexFunc(s, func(r rune) bool { return !printable(r) }) < 0 {
 		return s
 	}
 	var b strings.Builder
-	for i, r := range s {
-		if r == utf8.RuneError {
-			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
-				fmt.Fprintf(&b, "\\x%02x", s[i])
-				continue
-			}
-		}
+	for _, r := range s {
 		if printable(r) {
 			b.WriteRune(r)
 		} else {
