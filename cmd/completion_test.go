@@ -22,7 +22,7 @@ func TestFlagValueCompletion(t *testing.T) {
 		{[]string{"init", "--role", ""}, []string{"bank", "ctd", "internal"}},
 		{[]string{"ping", "--env", ""}, []string{"api", "ci", "freja-prod", "freja-test", "sandbox", "stage"}},
 		{[]string{"init", "--env", ""}, []string{"api", "ci", "freja-prod", "freja-test", "sandbox", "stage"}},
-		{[]string{"jws", "verify", "--env", ""}, []string{"freja-test", "freja-prod"}},
+		{[]string{"jws", "verify", "--env", ""}, []string{"freja-prod", "freja-test", "any"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -41,7 +41,8 @@ type fileConfig struct {
 	OrgCode      Setting[string]        `yaml:"org-code"`
 	Role         Setting[string]        `yaml:"role" accept:"bank|ctd|internal"`
 	Timeout      Setting[time.Duration] `yaml:"timeout" accept:">0"`
-	Proxy        Setting[string]        `yaml:"proxy" accept:"line" flag:"-"` // ping reads it (configProxy)
+	Proxy        Setting[string]        `yaml:"proxy" accept:"line" flag:"-"`                        // ping reads it (configProxy)
+	JWSEnv       Setting[string]        `yaml:"jws-env" accept:"freja-prod|freja-test|any" flag:"-"` // jws verify reads it (jwsDefaultEnv)
 	Environments map[string]*envConfig  `yaml:"environments"`
 }
 

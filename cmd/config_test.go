@@ -96,6 +96,8 @@ func TestConfigSettings(t *testing.T) {
 			"timeout: fast", `timeout "fast" is not a duration`, "timout: 10s", "timeout"},
 		{"proxy", ping, "proxy: http://proxy.example:3128", func(a *App, _ *cobra.Command) any { v, _ := a.configProxy(nil); return v }, "http://proxy.example:3128",
 			"proxy: [http://a]", "proxy is a list, not a text value", "prxy: none", "proxy"},
+		{"jws-env", ping, "jws-env: freja-test", func(a *App, _ *cobra.Command) any { return a.jwsDefaultEnv() }, "freja-test",
+			"jws-env: production", `jws-env "production" is not accepted`, "jws_env: any", "jws-env"},
 		{"environments.NAME.proxy", ping, "environments:\n  stage:\n    proxy: none", env("stage", func(e *Environment) any { return e.Proxy }), "none",
 			"environments:\n  stage:\n    proxy: {url: x}", "environments.stage.proxy is a mapping", "environments:\n  stage:\n    proxi: none", "proxy"},
 		{"environments.NAME.description", ping, "environments:\n  stage:\n    description: mine", env("stage", func(e *Environment) any { return e.Description }), "mine",

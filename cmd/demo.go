@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -156,7 +157,13 @@ func (d *demo) serveAndPing(sbDir string) error {
 		return err
 	}
 	d.a.Infof("\n== Fetch an authentication result (Freja-like, signed by the sandbox signer) into %s\n", d.p("result.json"))
-	return d.sub("Verify the signed result", []string{"jws", "verify", "--cert", filepath.Join(sbDir, "signer.pem"), "-"}, bytes.NewReader(result))
+	// Verify it as a relying party's backend must: bound to the authRef the request got, and fresh.
+	var fetched struct {
+		AuthRef string `json:"authRef"`
+	}
+	_ = json.Unmarshal(result, &fetched)
+	return d.sub("Verify the signed result", []string{"jws", "verify", "--cert", filepath.Join(sbDir, "signer.pem"),
+		"--expect-ref", fetched.AuthRef, "--max-age", "2m", "-"}, bytes.NewReader(result))
 }
 
 // sub runs one caronboard command as the user would type it, printing the

@@ -296,7 +296,10 @@ func (a *App) expiryJWS(sc *expiry.Scanner) error {
 	if err := jws.AddEmbedded(store); err != nil {
 		return err
 	}
-	files := a.loadUserTrust(store)
+	files, err := a.loadSigners(store)
+	if err != nil {
+		sc.AddError("JWS signer store", err)
+	}
 	for _, c := range store.Certificates() {
 		file := files[c.X5T]
 		if file == "" {

@@ -60,7 +60,7 @@ func hostileCommands(closed string) []hostileCmd {
 			slots: map[string]string{"p12": "p12", "pass": "pass"}, acceptCode: "tcp_refused"},
 		{name: "jws-verify", args: []string{"jws", "verify", "{token}", "--cert", "{jwscert}"},
 			slots: map[string]string{"jwscert": "jwscert"}},
-		{name: "jws-trust-add", args: []string{"jws", "trust", "add", "{jwscert}"},
+		{name: "jws-trust-add", args: []string{"jws", "trust", "add", "--env", "freja-test", "{jwscert}"},
 			slots: map[string]string{"jwscert": "jwscert"}},
 		{name: "truststore", args: []string{"truststore", "--env", "stage", "--ca", "{ca}", "--out", "out.pem"},
 			slots: map[string]string{"ca": "ca"}, outputs: []string{"out.pem"}},

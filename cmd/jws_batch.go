@@ -25,16 +25,17 @@ func jwsBatchRun(ctx context.Context, a *App, opts *JWSVerifyOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Env != "" {
-		untagged := 0
-		for _, c := range store.Certificates() {
-			if c.Environment == "" {
-				untagged++
-			}
-		}
-		if untagged > 0 {
-			a.Warn(envNotRestrictedWarning(opts.Env, untagged))
-		}
+	a.warnTrust(opts)
+	if len(opts.Certs) > 0 && !jsonSummary && !a.Quiet {
+		writeLine(a.ErrOut, fmt.Sprintf("caronboard: batch: %d --cert file(s) trusted for this run under any environment; "+
+			"the other certificates only for %s", len(opts.Certs), opts.Env))
+	}
+	if opts.AllowUntagged {
+		a.Warn("--allow-untagged: certificates of your signer store without an environment count under any environment")
+	}
+	vo, err := opts.options(store, a.Now())
+	if err != nil {
+		return err
 	}
 	in := a.In
 	if opts.Arg != "" && opts.Arg != "-" {
@@ -47,9 +48,7 @@ func jwsBatchRun(ctx context.Context, a *App, opts *JWSVerifyOptions) error {
 	} else if a.Prompter != nil {
 		writeLine(a.ErrOut, "caronboard: reading one token or Freja result per line from stdin (end with Ctrl-D)")
 	}
-	sum, err := jws.VerifyBatch(ctx, in, a.Out, jws.BatchOptions{
-		Options: jws.Options{Trust: store, Environment: opts.Env, At: opts.at, Now: a.Now()},
-	})
+	sum, err := jws.VerifyBatch(ctx, in, a.Out, jws.BatchOptions{Options: vo})
 	if werr := writeBatchSummary(a, sum, jsonSummary); err == nil {
 		err = werr
 	}

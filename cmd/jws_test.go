@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/caronboard/caronboard/pkg/jws"
 )
 
 // jwsFixtures is the folder of the JWS test fixtures (see its README.md).
@@ -63,6 +65,21 @@ func TestJWSVerifyFlagValidation(t *testing.T) {
 		{[]string{"--batch", "file.txt"}, ""},
 		{[]string{"--env", "api"}, `unknown JWS environment "api"`},
 		{[]string{"--env", "FREJA-PROD"}, "unknown JWS environment"},
+		{[]string{"--env", "any"}, ""},
+		{[]string{"--expect-ref", "R", "--max-age", "2m", "--expect-user", "SSN:SE:190001019876", "--expect-text", "t"}, ""},
+		{[]string{"--batch", "--expect-status", "APPROVED"}, ""},
+		{[]string{"--batch", "--expect-ref", "R"}, "--expect-ref cannot be used with --batch"},
+		{[]string{"--batch", "--max-age", "2m"}, "--max-age cannot be used with --batch"},
+		{[]string{"--batch", "--expect-user", "EMAIL:a"}, "cannot be used with --batch"},
+		{[]string{"--batch", "--expect-text", "t"}, "cannot be used with --batch"},
+		{[]string{"--batch", "--expect-data-file", "f"}, "cannot be used with --batch"},
+		{[]string{"--at", "2022-07-28T07:16:22Z", "--max-age", "2m"}, "--at and --max-age"},
+		{[]string{"--max-age", "-1m"}, "not positive"},
+		{[]string{"--max-age", "0s"}, "not positive"},
+		{[]string{"--expect-ref", ""}, "--expect-ref is empty"},
+		{[]string{"--expect-user", "alice"}, "--expect-user"},
+		{[]string{"--expect-user", "SSN:190001019876"}, "--expect-user"},
+		{[]string{"--expect-status", "approved"}, "not a status"},
 		{[]string{"--at", "2022-07-28"}, "not an RFC 3339 time"},
 		{[]string{"a", "b"}, "at most one argument"},
 	}
@@ -252,7 +269,7 @@ func TestJWSBatchMatchesExpect(t *testing.T) {
 func TestJWSTrustAddStoresAndRefuses(t *testing.T) {
 	store := isolateConfig(t)
 	// all or nothing: a refused certificate in the list stops every write
-	code, _, errOut := runJWS(t, "", "jws", "trust", "add", fixture("signer.pem"), fixture("root-ca.pem"))
+	code, _, errOut := runJWS(t, "", "jws", "trust", "add", "--env", "freja-test", fixture("signer.pem"), fixture("root-ca.pem"))
 	if code != exitFailed || !strings.Contains(errOut, "root-ca.pem") || !strings.Contains(errOut, "CA certificate") {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -260,19 +277,19 @@ func TestJWSTrustAddStoresAndRefuses(t *testing.T) {
 		t.Fatalf("a refused add wrote %d files", len(entries))
 	}
 
-	code, out, _ := runJWS(t, "", "jws", "trust", "add", "-o", "json", fixture("signer.der"))
+	code, out, _ := runJWS(t, "", "jws", "trust", "add", "--env", "freja-test", "-o", "json", fixture("signer.der"))
 	var res jwsTrustAddResult
 	if code != exitOK || json.Unmarshal([]byte(out), &res) != nil || len(res.Certificates) != 1 || res.Certificates[0].Action != "added" {
 		t.Fatalf("exit %d: %s", code, out)
 	}
 	x5t := res.Certificates[0].X5T
-	fi, err := os.Stat(filepath.Join(store, x5t+".pem"))
+	fi, err := os.Stat(filepath.Join(store, "freja-test", x5t+".pem"))
 	if err != nil || fi.Mode().Perm() != 0o644 {
 		t.Fatalf("stored file: %v, %v", fi, err)
 	}
 
 	// the same certificate as PEM, and one already embedded
-	code, out, _ = runJWS(t, "", "jws", "trust", "add", "-o", "json", fixture("signer.pem"),
+	code, out, _ = runJWS(t, "", "jws", "trust", "add", "--env", "freja-test", "-o", "json", fixture("signer.pem"),
 		"../configs/certs/freja-test-jws-signing-2017.pem")
 	res = jwsTrustAddResult{}
 	if code != exitOK || json.Unmarshal([]byte(out), &res) != nil || len(res.Certificates) != 2 {
@@ -286,42 +303,171 @@ func TestJWSTrustAddStoresAndRefuses(t *testing.T) {
 	if res.Certificates[1].Source != "embedded" {
 		t.Errorf("embedded certificate reported with source %q", res.Certificates[1].Source)
 	}
-	if entries, _ := os.ReadDir(store); len(entries) != 1 {
+	if entries, _ := os.ReadDir(filepath.Join(store, "freja-test")); len(entries) != 1 {
 		t.Fatalf("store holds %d files, want 1", len(entries))
+	}
+	// a test certificate cannot be trusted for freja-prod; --env is required
+	code, out, _ = runJWS(t, "", "jws", "trust", "add", "--env", "freja-prod", "-o", "json", fixture("signer.pem"))
+	if code != exitFailed || !strings.Contains(out, `"code": "test_certificate"`) {
+		t.Fatalf("freja-prod: exit %d %s", code, out)
+	}
+	code, out, _ = runJWS(t, "", "jws", "trust", "add", "-o", "json", fixture("signer.pem"))
+	if code != exitUsage || !strings.Contains(out, "needs --env") {
+		t.Fatalf("no --env: exit %d %s", code, out)
 	}
 }
 
-func TestLoadUserTrustSkipsBadFilesWithWarning(t *testing.T) {
+func TestSignerStoreSkipsBadFilesWithWarning(t *testing.T) {
 	store := isolateConfig(t)
-	if err := os.MkdirAll(store, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	data, err := os.ReadFile(fixture("signer.pem"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	tagged := filepath.Join(store, "freja-test")
+	if err := os.MkdirAll(tagged, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for name, content := range map[string][]byte{"good.pem": data, "junk.pem": []byte("not a certificate"), "notes.txt": []byte("ignored")} {
-		if err := os.WriteFile(filepath.Join(store, name), content, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(tagged, name), content, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	code, out, errOut := runJWS(t, "auth.jws", "jws", "verify")
+	code, out, errOut := runJWS(t, "auth.jws", "jws", "verify", "--env", "freja-test")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s%s", code, out, errOut)
 	}
 	if !strings.Contains(errOut, "junk.pem") || strings.Contains(errOut, "notes.txt") || strings.Count(errOut, "warning") != 1 {
 		t.Fatalf("want one warning naming junk.pem, got %q", errOut)
 	}
-	if !strings.Contains(out, "your trust store") {
-		t.Fatalf("signer not reported as from the user store: %s", out)
+	if !strings.Contains(out, "your signer store (freja-test)") {
+		t.Fatalf("signer not reported as from the signer store: %s", out)
+	}
+	// By default (freja-prod) the test signer is refused.
+	if code, out, _ := runJWS(t, "auth.jws", "jws", "verify", "-o", "json"); code != exitFailed || !strings.Contains(out, `"code": "unknown_x5t"`) {
+		t.Fatalf("default environment: exit %d %s", code, out)
 	}
 }
 
-func TestJWSVerifyEnvWarnsAboutUnrestrictedTrust(t *testing.T) {
+func TestJWSVerifyUntaggedAndCert(t *testing.T) {
+	store := isolateConfig(t)
+	// --cert counts under any environment, and the signer line says so.
+	code, out, errOut := runJWS(t, "auth.jws", "jws", "verify", "--cert", fixture("signer.pem"))
+	if code != exitOK || !strings.Contains(out, "--cert (for this run, under any environment)") {
+		t.Fatalf("--cert: exit %d %s", code, out)
+	}
+	code, _, errOut = runJWS(t, "auth.jws", "jws", "verify", "--env", "any", "--cert", fixture("signer.pem"))
+	if code != exitOK || !strings.Contains(errOut, "--env any trusts") {
+		t.Fatalf("--env any: exit %d %s", code, errOut)
+	}
+	data, err := os.ReadFile(fixture("signer.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(store, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(store, "old.pem"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range []string{"freja-prod", "freja-test", "any"} {
+		code, out, _ := runJWS(t, "auth.jws", "jws", "verify", "--env", env, "-o", "json")
+		if code != exitFailed || !strings.Contains(out, "without an environment") {
+			t.Fatalf("untagged under %s: exit %d %s", env, code, out)
+		}
+	}
+	code, _, errOut = runJWS(t, "auth.jws", "jws", "verify", "--allow-untagged")
+	if code != exitOK || !strings.Contains(errOut, "--allow-untagged") {
+		t.Fatalf("--allow-untagged: exit %d %s", code, errOut)
+	}
+	// Re-tagging the untagged entry.
+	code, out, _ = runJWS(t, "", "jws", "trust", "add", "--env", "freja-test", "-o", "json", fixture("signer.pem"))
+	if code != exitOK || !strings.Contains(out, `"action": "retagged"`) {
+		t.Fatalf("re-tag: exit %d %s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(store, "old.pem")); !os.IsNotExist(err) {
+		t.Fatalf("untagged file still there: %v", err)
+	}
+	if code, out, errOut := runJWS(t, "auth.jws", "jws", "verify", "--env", "freja-test"); code != exitOK {
+		t.Fatalf("after re-tag: exit %d %s %s", code, out, errOut)
+	}
+}
+
+// runJWSAt is runJWS with the clock at now.
+func runJWSAt(t *testing.T, now time.Time, stdinFile string, args ...string) (int, string, string) {
+	t.Helper()
+	a, out, errOut := testApp(nil)
+	a.Now = func() time.Time { return now }
+	data, err := os.ReadFile(filepath.Join(jwsFixtures, stdinFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.In = bytes.NewReader(data)
+	code := Run(context.Background(), a, args)
+	return code, out.String(), errOut.String()
+}
+
+// TestJWSVerifyLive: the fixtures were signed 2025-03-14T09:26:53.589Z by
+// the test signer; the clock is set, never read.
+func TestJWSVerifyLive(t *testing.T) {
 	isolateConfig(t)
-	code, _, errOut := runJWS(t, "auth.jws", "jws", "verify", "--env", "freja-prod", "--cert", fixture("signer.pem"))
-	if code != exitOK || !strings.Contains(errOut, "--env freja-prod does not restrict") {
-		t.Fatalf("exit %d, stderr %q", code, errOut)
+	signedAt := time.Date(2025, 3, 14, 9, 26, 53, 589_000_000, time.UTC)
+	ref := "ref0001-a4ayc_80_OGda4BO_1o_V0etpOqiLx1J" // auth.jws's authRef (jwstest.Ref(1))
+	base := []string{"jws", "verify", "--env", "freja-test", "--cert", fixture("signer.pem"), "-o", "json"}
+	tests := []struct {
+		name  string
+		now   time.Time
+		stdin string
+		args  []string
+		code  string
+	}{
+		{"every expectation matches", signedAt.Add(time.Minute), "auth.jws", []string{"--expect-ref", ref, "--max-age", "2m", "--expect-user", "EMAIL:test.user@example.org"}, ""},
+		{"replayed after max-age", signedAt.Add(10 * time.Minute), "auth.jws", []string{"--expect-ref", ref, "--max-age", "2m"}, "stale_result"},
+		{"another reference", signedAt.Add(time.Minute), "auth.jws", []string{"--expect-ref", "other", "--max-age", "2m"}, "ref_mismatch"},
+		{"another user", signedAt.Add(time.Minute), "auth.jws", []string{"--expect-user", "EMAIL:victim@example.org"}, "user_mismatch"},
+		{"SSN user", signedAt.Add(time.Minute), "auth-ssn.jws", []string{"--expect-user", "SSN:SE:190001019876"}, ""},
+		{"other SSN", signedAt.Add(time.Minute), "auth-ssn.jws", []string{"--expect-user", "SSN:SE:190001010000"}, "user_mismatch"},
+		{"signed text", signedAt.Add(time.Minute), "sign-simple.jws", []string{"--expect-text", "I approve the transfer of 100 SEK to caronboard test"}, ""},
+		{"other signed text", signedAt.Add(time.Minute), "sign-simple.jws", []string{"--expect-text", "I approve the transfer of 1 SEK"}, "signed_data_mismatch"},
+		{"future timestamp", signedAt.Add(-time.Hour), "auth.jws", []string{"--max-age", "2m"}, "future_timestamp"},
+		{"expect another status", signedAt.Add(time.Minute), "auth.jws", []string{"--expect-status", "REJECTED"}, "result_not_approved"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runJWSAt(t, tt.now, tt.stdin, append(base, tt.args...)...)
+			if tt.code == "" {
+				if code != exitOK {
+					t.Fatalf("exit %d: %s %s", code, out, errOut)
+				}
+				return
+			}
+			if code != exitFailed || !strings.Contains(out, `"code": "`+tt.code+`"`) || strings.Contains(out, `"payload"`) {
+				t.Fatalf("want %s, exit %d: %s", tt.code, code, out)
+			}
+		})
+	}
+	// The data file of an EXTENDED signature.
+	dataFile := filepath.Join(t.TempDir(), "data.bin")
+	if err := os.WriteFile(dataFile, []byte("Base64 encoded bytes for the test"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runJWSAt(t, signedAt, "sign-extended.jws", append(base, "--expect-data-file", dataFile)...); code != exitOK {
+		t.Fatalf("--expect-data-file: %d %s", code, out)
+	}
+	if code, out, _ := runJWSAt(t, signedAt, "sign-extended.jws", append(base, "--expect-data-file", fixture("auth.jws"))...); code != exitFailed ||
+		!strings.Contains(out, "signed_data_mismatch") {
+		t.Fatalf("--expect-data-file other data: %d %s", code, out)
+	}
+}
+
+func TestJWSDefaultEnvironmentFromEnvVar(t *testing.T) {
+	isolateConfig(t)
+	a, _, _ := testApp(map[string]string{"CARONBOARD_JWS_ENV": "freja-test"})
+	if got := a.jwsDefaultEnv(); got != "freja-test" {
+		t.Fatalf("CARONBOARD_JWS_ENV: %q", got)
+	}
+	a, _, _ = testApp(nil)
+	if got := a.jwsDefaultEnv(); got != "freja-prod" {
+		t.Fatalf("default: %q", got)
 	}
 }
 
@@ -345,6 +491,9 @@ func TestTermSafe(t *testing.T) {
 		if got := termSafe(in, false); got != want {
 			t.Errorf("termSafe(%q) = %q, want %q", in, got, want)
 		}
+		if got := jws.Escape(in); got != want { // pkg/jws's messages escape as decode prints
+			t.Errorf("jws.Escape(%q) = %q, want %q", in, got, want)
+		}
 	}
 	if got := termSafe("a\n\tb", true); got != "a\n\tb" {
 		t.Errorf("multiline: %q", got)
@@ -353,7 +502,7 @@ func TestTermSafe(t *testing.T) {
 
 func TestJWSTrustAddFileNameConflicts(t *testing.T) {
 	store := isolateConfig(t)
-	code, out, _ := runJWS(t, "", "jws", "trust", "add", "-o", "json", fixture("signer.pem"))
+	code, out, _ := runJWS(t, "", "jws", "trust", "add", "--env", "freja-test", "-o", "json", fixture("signer.pem"))
 	var res jwsTrustAddResult
 	if code != exitOK || json.Unmarshal([]byte(out), &res) != nil {
 		t.Fatalf("exit %d: %s", code, out)
@@ -368,7 +517,7 @@ func TestJWSTrustAddFileNameConflicts(t *testing.T) {
 	if err := os.WriteFile(path, []byte("damaged"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errOut := runJWS(t, "", "jws", "trust", "add", fixture("signer.pem"))
+	code, _, errOut := runJWS(t, "", "jws", "trust", "add", "--env", "freja-test", fixture("signer.pem"))
 	if got, _ := os.ReadFile(path); code != exitOK || !bytes.Equal(got, signer) || !strings.Contains(errOut, "replacing") {
 		t.Fatalf("exit %d, stderr %q, file now %q", code, errOut, got)
 	}
@@ -382,14 +531,14 @@ func TestJWSTrustAddFileNameConflicts(t *testing.T) {
 	if err := os.WriteFile(path, expired, 0o644); err != nil { // the 2015 certificate, named as the signer
 		t.Fatal(err)
 	}
-	code, _, errOut = runJWS(t, "", "jws", "trust", "add", fixture("not-yet-valid.pem"), fixture("signer.pem"))
+	code, _, errOut = runJWS(t, "", "jws", "trust", "add", "--env", "freja-test", fixture("not-yet-valid.pem"), fixture("signer.pem"))
 	if code != exitFailed || !strings.Contains(errOut, "already holds other certificates") {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if got, _ := os.ReadFile(path); !bytes.Equal(got, expired) {
 		t.Fatal("the other certificate's file was changed")
 	}
-	if entries, _ := os.ReadDir(store); len(entries) != 1 {
+	if entries, _ := os.ReadDir(filepath.Join(store, "freja-test")); len(entries) != 1 {
 		t.Fatalf("store holds %d files, want 1: a refused run wrote", len(entries))
 	}
 }

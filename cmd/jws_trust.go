@@ -1,12 +1,9 @@
 package cmd
 
 import (
+	"context"
 	"crypto/x509"
-	"encoding/pem"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -29,12 +26,14 @@ it, and keep the old ones for archived results`
 func NewJWSTrustCmd(a *App) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "trust",
-		Short: "List or add the certificates trusted to sign Freja results",
+		Short: "List or add the certificates trusted to sign Freja results (the signer store)",
 		Long: `'jws verify' trusts a result only when its x5t header names one of these
 certificates: the ones built into caronboard (Freja's published JWS signing
-certificates, all expired by now and kept for archived results), the ones you added
-with 'jws trust add' (stored in the user config folder, see 'jws trust add --help'),
-and those given to one run with --cert.
+certificates, all expired by now and kept for archived results), the ones in your
+signer store, added with 'jws trust add --env freja-test|freja-prod' (in the user
+config folder, see 'jws trust add --help'), and those given to one run with --cert.
+Each counts only for its environment: a test certificate never makes a test result
+pass under freja-prod.
 
 ` + rotationHelp + `.
 
@@ -55,16 +54,19 @@ func NewJWSTrustListCmd(a *App, runF func() error) *cobra.Command {
 		Use:   "list",
 		Short: "List the trusted JWS signing certificates",
 		Long: `List every certificate 'jws verify' trusts without --cert: its x5t (what a token's
-header must name), subject, environment (freja-test, freja-prod, or none for the ones
-you added, which count for both), validity and source (embedded in caronboard, or
-user: added with 'jws trust add', with its file). A file in the user's store that
-cannot be used is reported as a warning and skipped.
+header must name), subject, environment (freja-test or freja-prod; "untagged" for one
+added before tags were required, which verify refuses unless --allow-untagged:
+re-tag it with 'jws trust add --env ENV FILE'), validity and source (embedded in
+caronboard, or user: in your signer store, with its file). A file in the signer store
+that cannot be used is reported as a warning and skipped; a store that other users can
+change is refused.
 
 Examples:
   caronboard jws trust list
   caronboard jws trust list -o json
 
-Exit codes: 0 success, 2 usage error.`,
+Exit codes: 0 success, 1 the signer store is refused (insecure_signer_store),
+2 usage error.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -86,9 +88,14 @@ func jwsTrustListRun(a *App) error {
 	if err := jws.AddEmbedded(store); err != nil {
 		return err
 	}
-	files := a.loadUserTrust(store)
+	files, err := a.loadSigners(store)
+	if err != nil {
+		return err
+	}
 	res := &jwsTrustListResult{Certificates: []jwsTrustEntry{}}
-	res.Store, _ = jwsTrustDir()
+	if s, err := jwsSignerStore(); err == nil {
+		res.Store = s.Dir
+	}
 	for _, c := range store.Certificates() {
 		res.Certificates = append(res.Certificates, a.newJWSTrustEntry(c, files[c.X5T]))
 	}
@@ -101,14 +108,14 @@ func jwsTrustListRun(a *App) error {
 	for _, e := range res.Certificates {
 		env := e.Environment
 		if env == "" {
-			env = "any"
+			env = jws.Untagged
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.X5T, e.Source, env, e.validityText(), termSafe(e.Subject, false))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	a.Infof("\nUser store: %s\n%s.\n", res.Store, rotationNote)
+	a.Infof("\nSigner store: %s\n%s.\n", res.Store, rotationNote)
 	return nil
 }
 
@@ -118,29 +125,33 @@ type JWSTrustAddOptions struct {
 	Env   string
 }
 
-// NewJWSTrustAddCmd adds signing certificates to the user's trust store.
+// NewJWSTrustAddCmd adds signing certificates to the user's signer store.
 func NewJWSTrustAddCmd(a *App, runF func(*JWSTrustAddOptions) error) *cobra.Command {
 	opts := &JWSTrustAddOptions{}
 	c := &cobra.Command{
-		Use:   "add FILE... [--env freja-test|freja-prod]",
-		Short: "Trust Freja's JWS signing certificate (e.g. after a rotation)",
-		Long: `Add JWS signing certificates to your trust store, so that 'jws verify' accepts the
+		Use:   "add --env freja-test|freja-prod FILE...",
+		Short: "Trust Freja's JWS signing certificate for one environment (e.g. after a rotation)",
+		Long: `Add JWS signing certificates to your signer store, so that 'jws verify' accepts the
 results they signed without --cert. Each FILE may be PEM (any number of certificates)
 or DER. Every certificate is checked first, and nothing is added unless all of them
 are acceptable: an RSA key of at least 2048 bits, and not a CA certificate (give the
 signing certificate itself, not the CA that issued it).
 
-With --env the certificate is trusted only for that environment: 'jws verify --env
-freja-prod' will not accept a result signed by a certificate added with --env
-freja-test (anyone can create test users, so never let test results pass as
-production ones). Without --env it is trusted under every environment, and verify
-warns when such a certificate signs under --env.
+--env is required: the certificate is trusted only for that environment, so 'jws
+verify' (freja-prod by default) never accepts a result signed by a certificate added
+with --env freja-test — anyone can create Freja test users with any personal number.
+A certificate whose subject or issuer says Test (OU=Test, "RSA TEST Issuing CA") is
+a test certificate and cannot be added for freja-prod. A certificate already in the
+store without an environment (added by an older caronboard) is re-tagged: moved to
+the environment's folder.
 
-Each certificate is stored as <x5t>.pem (mode 0644) in caronboard/jws-trust (or its
-freja-test / freja-prod subfolder) in the user config folder ($XDG_CONFIG_HOME or ~/.config on Linux, ~/Library/Application
-Support on macOS, %AppData% on Windows). A certificate that is already trusted is
-reported as such, not as an error. To stop trusting one, delete its file; 'jws trust
-list' shows where it is.
+Each certificate is stored as <x5t>.pem (mode 0644) in caronboard/jws-trust/freja-test
+or caronboard/jws-trust/freja-prod in the user config folder ($XDG_CONFIG_HOME or
+~/.config on Linux, ~/Library/Application Support on macOS, %AppData% on Windows).
+Every folder from the user config folder down and every file must be yours (or
+root's) and not writable by group or others, or verify refuses the store. A
+certificate that is already trusted is reported as such, not as an error. To stop
+trusting one, delete its file; 'jws trust list' shows where it is.
 
 ` + rotationHelp + `.
 
@@ -148,27 +159,35 @@ Examples:
   caronboard jws trust add --env freja-prod "Freja eID JWS Signing v4.pem"
   caronboard jws trust add --env freja-test jws-signing-test.pem
 
-Exit codes: 0 every certificate is trusted (added now or before), 1 a file could
-not be read, a certificate was refused (error codes not_rsa, ca_certificate,
-weak_key, bad_certificate) or the store could not be written, 2 usage error.`,
+Exit codes: 0 every certificate is trusted (added, re-tagged or trusted before), 1 a
+file could not be read, a certificate was refused (error codes not_rsa,
+ca_certificate, weak_key, bad_certificate, test_certificate), the store is refused
+(insecure_signer_store) or could not be written (trust_store), 2 usage error
+(no --env).`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usageErr("for example: caronboard jws trust add \"Freja eID JWS Signing v4.pem\"", "jws trust add needs at least one certificate file")
+				return usageErr("for example: caronboard jws trust add --env freja-prod \"Freja eID JWS Signing v4.pem\"", "jws trust add needs at least one certificate file")
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
-			if opts.Env != "" && opts.Env != jws.EnvFrejaTest && opts.Env != jws.EnvFrejaProd {
+			switch opts.Env {
+			case jws.EnvFrejaTest, jws.EnvFrejaProd:
+			case "":
+				return usageErr("say which environment the certificate signs for: --env freja-prod or --env freja-test",
+					"jws trust add needs --env")
+			default:
 				return usageErr("use --env freja-test or --env freja-prod", "unknown environment %q for JWS trust", opts.Env)
 			}
 			if runF != nil {
 				return runF(opts)
 			}
-			return jwsTrustAddRun(a, opts)
+			return jwsTrustAddRun(cmd.Context(), a, opts)
 		},
 	}
-	c.Flags().StringVar(&opts.Env, "env", "", "trust the certificate only for this environment: freja-test or freja-prod")
+	c.Flags().StringVar(&opts.Env, "env", "", "the environment the certificate signs for: freja-test or freja-prod (required)")
+	_ = c.RegisterFlagCompletionFunc("env", cobra.FixedCompletions([]string{jws.EnvFrejaTest, jws.EnvFrejaProd}, cobra.ShellCompDirectiveNoFileComp))
 	return c
 }
 
@@ -176,7 +195,7 @@ weak_key, bad_certificate) or the store could not be written, 2 usage error.`,
 type jwsTrustAdded struct {
 	jwsTrustEntry
 	From string `json:"from"`
-	// Action is "added" or "already_trusted".
+	// Action is "added", "retagged" or "already_trusted".
 	Action string `json:"action"`
 }
 
@@ -186,43 +205,45 @@ type jwsTrustAddResult struct {
 	Certificates []jwsTrustAdded `json:"certificates"`
 }
 
-func jwsTrustAddRun(a *App, opts *JWSTrustAddOptions) error {
+func jwsTrustAddRun(ctx context.Context, a *App, opts *JWSTrustAddOptions) error {
 	todo, err := readSigningCertificates(opts.Files)
 	if err != nil {
 		return err
 	}
-	dir, err := jwsTrustDir()
+	store, err := jwsSignerStore()
 	if err != nil {
 		return err
 	}
-	storeDir := filepath.Join(dir, opts.Env)
 	known := jws.NewTrustStore()
 	if err := jws.AddEmbedded(known); err != nil {
 		return err
 	}
-	files := a.loadUserTrust(known)
+	files, err := a.loadSigners(known)
+	if err != nil {
+		return err
+	}
 	// Decide everything before the first write, so that a refusal writes nothing.
-	res := &jwsTrustAddResult{Store: dir, Certificates: []jwsTrustAdded{}}
-	var writes []trustWrite
+	res := &jwsTrustAddResult{Store: store.Dir, Certificates: []jwsTrustAdded{}}
+	var changes []jws.StoreChange
+	var warnings []string
 	for _, p := range todo {
-		tc, err := known.Add(p.cert, opts.Env, jws.SourceUser)
+		ch, warn, err := store.PlanAdd(known, files, p.cert, opts.Env)
 		if err != nil {
 			return jwsFileErr(p.from, err)
 		}
-		item := jwsTrustAdded{From: p.from, Action: "already_trusted"}
-		if tc.Source == jws.SourceUser && files[tc.X5T] == "" {
-			w, err := a.planTrustWrite(filepath.Join(storeDir, tc.X5T+".pem"), p.cert)
-			if err != nil {
-				return err
-			}
-			writes = append(writes, w)
-			item.Action = "added"
-			files[tc.X5T] = w.path
-		}
-		item.jwsTrustEntry = a.newJWSTrustEntry(tc, files[tc.X5T])
+		warnings = append(warnings, warn...)
+		changes = append(changes, ch)
+		item := jwsTrustAdded{From: p.from, Action: ch.Action}
+		item.jwsTrustEntry = a.newJWSTrustEntry(ch.Cert, ch.Path)
 		res.Certificates = append(res.Certificates, item)
 	}
-	if err := writeTrusted(storeDir, writes); err != nil {
+	for _, w := range warnings {
+		a.Warn(w)
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := store.Apply(ctx, changes); err != nil {
 		return err
 	}
 	a.SetResult(res)
@@ -259,64 +280,21 @@ func readSigningCertificates(paths []string) ([]pendingCert, error) {
 	return todo, nil
 }
 
-// trustWrite is one file 'jws trust add' writes.
-type trustWrite struct {
-	path    string
-	data    []byte
-	replace bool
-}
-
-// planTrustWrite decides how to store a certificate at path. A file already
-// there does not hold it (or it would have been loaded): one with no usable
-// certificate (skipped with a warning when loading) is replaced; one that
-// holds other certificates is left alone and the add refused.
-func (a *App) planTrustWrite(path string, cert *x509.Certificate) (trustWrite, error) {
-	w := trustWrite{path: path, data: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})}
-	if _, err := os.Lstat(path); err != nil {
-		return w, nil
-	}
-	old, err := safefile.ReadFile(path, keystore.MaxInputSize)
-	if err == nil {
-		_, err = jws.NewTrustStore().AddBytes(old, "", jws.SourceUser)
-	}
-	if err == nil {
-		return w, &Error{Code: codeTrustStore,
-			Message: path + " already holds other certificates under this certificate's name",
-			Hint:    "rename that file (any name ending in .pem works) and add the certificate again"}
-	}
-	a.Warn("replacing " + path + ", which held no usable certificate")
-	w.replace = true
-	return w, nil
-}
-
-// writeTrusted creates the store's folder (0755) and writes the files
-// (0644); if one fails, the ones this run created are removed.
-func writeTrusted(dir string, writes []trustWrite) error {
-	if len(writes) == 0 {
-		return nil
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return failErr(codeTrustStore, "check that the user config folder is writable", err)
-	}
-	var b fileBatch
-	for _, w := range writes {
-		err := b.write(w.path, w.data, 0o644, w.replace)
-		if err != nil && !errors.Is(err, safefile.ErrExists) { // ErrExists: added at the same moment by another run
-			return b.undo(failErr(codeTrustStore, "check that "+dir+" is writable", err))
-		}
-	}
-	return nil
-}
-
 func (r *jwsTrustAddResult) print(a *App) {
 	for _, c := range r.Certificates {
-		if c.Action == "added" {
+		switch c.Action {
+		case jws.ActionAdded:
 			a.Infof("Added:           %s\n", termSafe(c.Subject, false))
-		} else {
+		case jws.ActionRetagged:
+			a.Infof("Re-tagged:       %s (was untagged, now %s)\n", termSafe(c.Subject, false), c.Environment)
+		default:
 			a.Infof("Already trusted: %s (%s)\n", termSafe(c.Subject, false), map[string]string{jws.SourceEmbedded: "embedded in caronboard",
-				jws.SourceUser: "in your trust store"}[c.Source])
+				jws.SourceUser: "in your signer store"}[c.Source])
 		}
 		a.Infof("  x5t:           %s\n", c.X5T)
+		if c.Environment != "" {
+			a.Infof("  environment:   %s\n", c.Environment)
+		}
 		a.Infof("  valid:         %s\n", c.validityText())
 		if c.File != "" {
 			a.Infof("  file:          %s\n", c.File)

@@ -112,23 +112,23 @@ func TestJWSRealFrejaVectorsTrustStoreAndAt(t *testing.T) {
 	isolateConfig(t)
 	cert := vectorPath(t, frejaTest2020)
 	a, out, errOut := testApp(nil)
-	if code := Run(t.Context(), a, []string{"jws", "trust", "add", cert}); code != exitOK {
+	if code := Run(t.Context(), a, []string{"jws", "trust", "add", "--env", "freja-test", cert}); code != exitOK {
 		t.Fatalf("trust add: exit %d: %s", code, errOut)
 	}
 	if !strings.Contains(out.String(), "Added:") || !strings.Contains(errOut.String(), "has expired") {
 		t.Fatalf("trust add output %q, stderr %q", out, errOut)
 	}
 	token := "test-auth-result-details.jws"
-	if code, r := verifyVector(t, token); code != exitOK || r.Results[0].Signer.Source != "user" {
+	if code, r := verifyVector(t, token, "--env", "freja-test"); code != exitOK || r.Results[0].Signer.Source != "user" {
 		t.Fatalf("after trust add: exit %d, %s", code, r.Error.Code)
 	}
 	// --at replaces the payload's timestamp: before the certificate's validity, and after it
 	for _, at := range []string{"2020-01-01T00:00:00Z", "2024-01-01T00:00:00Z"} {
-		if code, r := verifyVector(t, token, "--at", at); code != exitFailed || r.Error.Code != "cert_not_valid_at_signing_time" {
+		if code, r := verifyVector(t, token, "--env", "freja-test", "--at", at); code != exitFailed || r.Error.Code != "cert_not_valid_at_signing_time" {
 			t.Errorf("--at %s: exit %d, %s", at, code, r.Error.Code)
 		}
 	}
-	if code, r := verifyVector(t, token, "--at", "2021-06-01T00:00:00Z"); code != exitOK || r.Results[0].TimeSource != "given time" {
+	if code, r := verifyVector(t, token, "--env", "freja-test", "--at", "2021-06-01T00:00:00Z"); code != exitOK || r.Results[0].TimeSource != "given time" {
 		t.Errorf("--at within validity: exit %d, %s", code, r.Error.Code)
 	}
 }

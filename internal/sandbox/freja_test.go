@@ -45,7 +45,7 @@ func trust(t *testing.T) jws.Options {
 	if _, err := ts.Add(sb.Signer, "", jws.SourceFlag); err != nil {
 		t.Fatal(err)
 	}
-	return jws.Options{Trust: ts, Now: fixedNow()}
+	return jws.Options{Trust: ts, Environment: jws.EnvAny, Now: fixedNow()}
 }
 
 func verifyAll(t *testing.T, raw []byte) []*jws.Result {

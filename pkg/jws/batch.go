@@ -103,6 +103,9 @@ func (c *chunk) reset() {
 // is then ready. At most Window chunks exist, so reading waits while
 // output is behind, and memory stays flat however long the input is.
 func VerifyBatch(ctx context.Context, r io.Reader, w io.Writer, opts BatchOptions) (Summary, error) {
+	if err := opts.Options.check(); err != nil {
+		return Summary{}, err
+	}
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()

@@ -22,6 +22,7 @@ type batchLine struct {
 	Index       *int     `json:"index"`
 	OK          bool     `json:"ok"`
 	X5T         string   `json:"x5t"`
+	Env         string   `json:"env"`
 	Status      string   `json:"status"`
 	Ref         string   `json:"ref"`
 	SigningTime string   `json:"signing_time"`

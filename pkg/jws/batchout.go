@@ -10,14 +10,16 @@ import (
 
 // Batch output: one JSON object per line, per token, in input order:
 //
-//	{"line":3,"ok":true,"x5t":"…","status":"APPROVED","ref":"…","signing_time":"2022-07-28T07:16:22.017Z","warnings":["…"]}
-//	{"line":4,"ok":false,"x5t":"…","error":{"code":"bad_signature","message":"…"}}
+//	{"line":3,"ok":true,"x5t":"…","env":"freja-prod","status":"APPROVED","ref":"…","signing_time":"2022-07-28T07:16:22.017Z","warnings":["…"]}
+//	{"line":4,"ok":false,"x5t":"…","env":"freja-prod","error":{"code":"bad_signature","message":"…"}}
 //	{"line":5,"index":0,"ok":true,…}
 //
 // line is the 1-based line number in the input (blank lines count but
 // produce no output); index is present only for a line holding a list of
-// results, one output line per result; x5t, status, ref, signing_time and
-// warnings are present when known; error is present exactly when ok is
+// results, one output line per result; x5t, env (the signer's environment:
+// freja-test, freja-prod, or untagged for a certificate the caller named
+// or an untagged one allowed), status, ref, signing_time and warnings are
+// present when known (status and ref only on success); error is present exactly when ok is
 // false. status and ref come from the signed payload, never from the
 // unsigned result object around it.
 
@@ -47,10 +49,7 @@ func (v *verifier) processResult(c *chunk, lineNo int, line []byte) {
 		return
 	}
 	for _, in := range inputs {
-		res, err := v.verify([]byte(in.Token), false)
-		if err == nil {
-			err = checkWrapper(in, res)
-		}
+		res, err := v.verifyInput(in, false)
 		c.emit(lineNo, in.Index, res, err)
 	}
 }
@@ -71,6 +70,9 @@ func (c *chunk) emit(lineNo, index int, res *Result, err error) {
 	}
 	if res != nil && res.Header != nil && res.Header.X5T != "" {
 		b = appendField(b, "x5t", res.Header.X5T)
+	}
+	if res != nil && res.Signer != nil {
+		b = appendField(b, "env", res.Signer.EnvironmentName())
 	}
 	if res != nil && res.Status != "" {
 		b = appendField(b, "status", res.Status)

@@ -23,6 +23,19 @@ const (
 	CodeDetailsMismatch   = "details_mismatch"
 	CodeNotFrejaResult    = "not_a_result"
 	CodeResultNotApproved = "result_not_approved"
+	// Live verification (Options.ExpectRef, MaxAge, ExpectUser, ExpectText,
+	// ExpectData; see VerifyLive).
+	CodeRefMismatch        = "ref_mismatch"
+	CodeStaleResult        = "stale_result"
+	CodeMissingTimestamp   = "missing_timestamp"
+	CodeFutureTimestamp    = "future_timestamp"
+	CodeUserMismatch       = "user_mismatch"
+	CodeSignedDataMismatch = "signed_data_mismatch"
+	// Trust: a certificate that says Test tagged freja-prod, a signer store
+	// that others can change, and options a caller got wrong.
+	CodeTestCertificate = "test_certificate"
+	CodeInsecureStore   = "insecure_signer_store"
+	CodeInvalidOptions  = "invalid_options"
 )
 
 // Error is every error this package returns for a token, result or
@@ -92,13 +105,39 @@ var (
 	// nor one of the list forms.
 	ErrNotFrejaResult = &Error{Code: CodeNotFrejaResult, Message: "not a Freja result"}
 	// ErrResultNotApproved: a Freja result without details, i.e. one that
-	// was not approved and so carries nothing signed.
-	ErrResultNotApproved = &Error{Code: CodeResultNotApproved, Message: "result has no signed details"}
+	// was not approved and so carries nothing signed, or a signed status
+	// other than the expected one (APPROVED unless Options.ExpectStatus).
+	ErrResultNotApproved = &Error{Code: CodeResultNotApproved, Message: "result not approved"}
+	// ErrRefMismatch: the signed authRef/signRef is not Options.ExpectRef.
+	ErrRefMismatch = &Error{Code: CodeRefMismatch, Message: "result for another request"}
+	// ErrStaleResult: signed longer than Options.MaxAge (plus ClockSkew) ago.
+	ErrStaleResult = &Error{Code: CodeStaleResult, Message: "result too old"}
+	// ErrMissingTimestamp: Options.MaxAge is set and the payload has no
+	// timestamp.
+	ErrMissingTimestamp = &Error{Code: CodeMissingTimestamp, Message: "result has no timestamp"}
+	// ErrFutureTimestamp: Options.MaxAge is set and the payload's timestamp
+	// is more than ClockSkew after Now.
+	ErrFutureTimestamp = &Error{Code: CodeFutureTimestamp, Message: "result signed in the future"}
+	// ErrUserMismatch: the signed user is not Options.ExpectUser.
+	ErrUserMismatch = &Error{Code: CodeUserMismatch, Message: "result for another user"}
+	// ErrSignedDataMismatch: what the user signed is not Options.ExpectText
+	// or Options.ExpectData.
+	ErrSignedDataMismatch = &Error{Code: CodeSignedDataMismatch, Message: "user signed other data"}
+	// ErrTestCertificate: a certificate whose subject or issuer says Test
+	// was to be trusted for freja-prod.
+	ErrTestCertificate = &Error{Code: CodeTestCertificate, Message: "test certificate tagged freja-prod"}
+	// ErrInsecureStore: a file or folder of the signer store (or a folder
+	// above it, up to the user config folder) is not owned by the user or
+	// root, or is writable by group or others.
+	ErrInsecureStore = &Error{Code: CodeInsecureStore, Message: "signer store writable by others"}
+	// ErrInvalidOptions: Options (or LiveOptions) a caller got wrong: no
+	// Environment, an unknown one, a zero Now, or a missing live field.
+	ErrInvalidOptions = &Error{Code: CodeInvalidOptions, Message: "invalid verification options"}
 )
 
 // Hints that several errors share.
 const (
-	hintUnknownX5T = "add the signing certificate with 'caronboard jws trust add FILE' (or pass --cert FILE); " +
+	hintUnknownX5T = "add the signing certificate with 'caronboard jws trust add --env freja-prod FILE' (freja-test for a test one), or pass --cert FILE; " +
 		"Freja rotates its JWS signing certificate about every three years"
 	hintMalformed = "give the compact JWS exactly as Freja returned it in the result's details field"
 )

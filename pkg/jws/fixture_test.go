@@ -27,7 +27,7 @@ func fixtureOpts(t *testing.T) Options {
 			t.Fatal(err)
 		}
 	}
-	return Options{Trust: s, Now: now}
+	return Options{Trust: s, Environment: EnvAny, Now: now}
 }
 
 // outcome is "ok", "ok-warning" or the error code.

@@ -70,6 +70,11 @@ func FuzzDecodeResult(f *testing.F) {
 	f.Add(pki.SignPayload("S1", "SIMPLE", jwstest.SignedAt))
 	f.Add(jwstest.AuthPayload("A", jwstest.SignedAt, true))
 	f.Add([]byte(`{"signatureData":{"userSignature":"e30.e30.","certificateStatus":"MAA="},"signatureType":"EXTENDED"}`))
+	f.Add([]byte(`{"authRef":"A","authRef":"B","details":"` + goodToken() + `"}`))
+	f.Add([]byte(`{"authRef":"A","AUTHREF":"B","details":"` + goodToken() + `"}`))
+	f.Add([]byte(`{"authenticationResults":[],"signatureResults":[]}`))
+	f.Add([]byte(`{"authenticationResults":[{"details":"x"}],"status":"APPROVED"}`))
+	f.Add([]byte(`{"authRef":"A","requestedAttributes":{"a":1},"details":"` + goodToken() + `"}`))
 	for _, name := range vectorTokens {
 		if data, err := readVectorIfPresent(name); err == nil {
 			f.Add(data)
@@ -83,7 +88,9 @@ func FuzzDecodeResult(f *testing.F) {
 				if d, err := Decode(in.Token); err == nil && d.Payload != nil {
 					_, _ = json.Marshal(d)
 				}
-				_, _ = VerifyInput(in, opts)
+				if res, err := VerifyInput(in, opts); err != nil && res != nil && (res.Status != "" || res.Ref != "" || res.Payload != nil) {
+					t.Fatalf("a failed result carries status %q ref %q", res.Status, res.Ref)
+				}
 			}
 		}
 		if e, err := Explain(data); err == nil {
@@ -96,9 +103,10 @@ func FuzzDecodeResult(f *testing.F) {
 }
 
 // FuzzScanPayload checks the fast payload scanner against encoding/json:
-// on valid JSON objects it finds the same timestamp, status and references,
-// and it refuses exactly the payloads whose members of interest are
-// duplicated or of the wrong type.
+// it accepts only what json.Valid accepts, with an object at the top; on
+// valid JSON objects it finds the same timestamp, status, references and
+// requestedAttributes, and it refuses exactly the payloads whose members of
+// interest are duplicated or of the wrong type.
 func FuzzScanPayload(f *testing.F) {
 	f.Add(jwstest.AuthPayload("A", jwstest.SignedAt, false))
 	f.Add(pki.SignPayload("S", "EXTENDED", jwstest.SignedAt))
@@ -107,10 +115,20 @@ func FuzzScanPayload(f *testing.F) {
 	f.Add([]byte(` {"signRef":"s","authRef":"a","timestamp":-0} `))
 	f.Add([]byte(`{"timestamp":1e3}`))
 	f.Add([]byte(`{"x":"\\\\\"","timestamp":1}`))
+	f.Add([]byte(`{"a":[1,2.5e-3,-0,true,false,null,{"b":"\u00e9\n"}],"requestedAttributes":{"x":[]}}`))
+	f.Add([]byte(`{"a":01}`))
+	f.Add([]byte(`{"a":[1,]}`))
+	f.Add([]byte(`{"a":"tab\there"}`))
+	f.Add([]byte(`{"a":"\x"}`))
+	f.Add([]byte(`["not an object"]`))
+	f.Add([]byte(`{"userInfo":"a","userInfo":"b"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := scanPayload(data)
 		trimmed := bytes.TrimLeft(data, " \t\r\n")
 		if !json.Valid(data) || len(trimmed) == 0 || trimmed[0] != '{' {
+			if err == nil {
+				t.Fatalf("scanner accepted %q, which is not a valid JSON object", data)
+			}
 			return
 		}
 		want, wantErr := referenceFields(data)
@@ -125,7 +143,7 @@ func FuzzScanPayload(f *testing.F) {
 
 // referenceFields finds the scanner's fields with encoding/json.
 func referenceFields(data []byte) (payloadFields, bool) {
-	f := payloadFields{isObject: true}
+	var f payloadFields
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if _, err := dec.Token(); err != nil {
@@ -143,7 +161,8 @@ func referenceFields(data []byte) (payloadFields, bool) {
 		}
 		key := k.(string)
 		switch key {
-		case "timestamp", "status", "authRef", "signRef":
+		case "timestamp", "status", "authRef", "signRef", "requestedAttributes",
+			"userInfoType", "userInfo", "signatureType", "signatureData":
 		default:
 			continue
 		}
@@ -151,6 +170,14 @@ func referenceFields(data []byte) (payloadFields, bool) {
 			return f, true
 		}
 		seen[key] = true
+		switch key {
+		case "requestedAttributes":
+			end := int(dec.InputOffset())
+			f.reqAttrs = [2]int{end - len(v), end}
+			continue
+		case "userInfoType", "userInfo", "signatureType", "signatureData":
+			continue
+		}
 		if key == "timestamp" {
 			ms, err := strconv.ParseInt(string(v), 10, 64)
 			if err != nil {
@@ -165,7 +192,7 @@ func referenceFields(data []byte) (payloadFields, bool) {
 		}
 		switch key {
 		case "status":
-			f.status = s
+			f.status, f.hasStatus = s, true
 		case "authRef":
 			f.authRef = s
 		case "signRef":

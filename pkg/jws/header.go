@@ -65,7 +65,7 @@ func parseHeader(raw []byte) (*Header, error) {
 		}
 		name, _ := t.(string)
 		if _, dup := h.members[name]; dup {
-			return bad(nil, "the header has the member %q twice", name)
+			return bad(nil, "the header has the member %s twice", Quote(name))
 		}
 		var v json.RawMessage
 		if err := dec.Decode(&v); err != nil {
@@ -128,7 +128,7 @@ func headerPolicy(h *Header) error {
 		return newErr(CodeAlgNotAllowed, "Freja signs with RS256", nil, "the header has no alg; only RS256 is accepted")
 	} else if alg, isStr := h.stringMember("alg"); !isStr || alg != algRS256 {
 		return newErr(CodeAlgNotAllowed, "Freja signs with RS256; a token with another alg was not made by Freja", nil,
-			"alg %s is not allowed; only \"RS256\" is accepted", raw)
+			"alg %s is not allowed; only \"RS256\" is accepted", Escape(string(raw)))
 	}
 	if _, ok := h.members["crit"]; ok {
 		return newErr(CodeCritNotAllowed, "Freja's tokens carry no critical extensions", nil,
@@ -136,7 +136,7 @@ func headerPolicy(h *Header) error {
 	}
 	if raw, ok := h.members["b64"]; ok && !bytes.Equal(raw, []byte("true")) {
 		return newErr(CodeMalformed, hintMalformed, nil,
-			"the header has b64 %s: unencoded payloads (RFC 7797) are refused", raw)
+			"the header has b64 %s: unencoded payloads (RFC 7797) are refused", Escape(string(raw)))
 	}
 	raw, ok := h.members["x5t"]
 	if !ok {
@@ -146,11 +146,11 @@ func headerPolicy(h *Header) error {
 	x5t, isStr := h.stringMember("x5t")
 	if !isStr || len(x5t) != 27 {
 		return newErr(CodeMalformed, hintMalformed, nil,
-			"x5t %s is not a base64url SHA-1 thumbprint (27 characters)", raw)
+			"x5t %s is not a base64url SHA-1 thumbprint (27 characters)", Escape(string(raw)))
 	}
 	if d, err := b64.DecodeString(x5t); err != nil || len(d) != 20 {
 		return newErr(CodeMalformed, hintMalformed, err,
-			"x5t %s is not a base64url SHA-1 thumbprint (27 characters)", raw)
+			"x5t %s is not a base64url SHA-1 thumbprint (27 characters)", Escape(string(raw)))
 	}
 	return nil
 }

@@ -38,7 +38,7 @@ func testTrust(t testing.TB) *TrustStore {
 }
 
 func testOpts(t testing.TB) Options {
-	return Options{Trust: testTrust(t), Now: now}
+	return Options{Trust: testTrust(t), Environment: EnvAny, Now: now}
 }
 
 // goodToken is an authentication result signed by the valid signer.

@@ -4,25 +4,44 @@ import (
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"fmt"
+	"regexp"
 	"sort"
 	"time"
 
 	"github.com/caronboard/caronboard/pkg/keystore"
 )
 
-// Environments a trusted certificate can be tagged with. "" means the
-// certificate belongs to no particular environment (the user's own store
-// and --cert).
+// Environments a trusted certificate can be tagged with, and that
+// Options.Environment names. A certificate tagged "" is untagged: one the
+// user's signer store holds without an environment (refused unless
+// Options.AllowUntagged) or one the caller named for one run (SourceFlag,
+// which counts under every environment). EnvAny is no tag: as
+// Options.Environment it trusts the certificates of every environment, and
+// it must be asked for explicitly.
 const (
 	EnvFrejaTest = "freja-test"
 	EnvFrejaProd = "freja-prod"
+	EnvAny       = "any"
 )
+
+// checkEnvironment accepts the values of Options.Environment.
+func checkEnvironment(env string) error {
+	switch env {
+	case EnvFrejaTest, EnvFrejaProd, EnvAny:
+		return nil
+	case "":
+		return newErr(CodeInvalidOptions, `set Options.Environment to EnvFrejaProd, EnvFrejaTest, or explicitly EnvAny`, nil,
+			"no environment given: results signed by test certificates would pass as production ones")
+	}
+	return newErr(CodeInvalidOptions, "use freja-test, freja-prod or any", nil, "unknown environment %s", Quote(env))
+}
 
 // Sources a trusted certificate can come from.
 const (
 	SourceEmbedded = "embedded" // compiled into the binary
-	SourceUser     = "user"     // the user's trust store in the config folder
+	SourceUser     = "user"     // the user's signer store in the config folder (SignerStore)
 	SourceFlag     = "flag"     // --cert on the command line
 )
 
@@ -45,6 +64,18 @@ type TrustedCert struct {
 	key *rsa.PublicKey
 }
 
+// Untagged is what EnvironmentName says for a certificate without an
+// environment.
+const Untagged = "untagged"
+
+// EnvironmentName is the certificate's environment, or Untagged.
+func (c *TrustedCert) EnvironmentName() string {
+	if c.Environment == "" {
+		return Untagged
+	}
+	return c.Environment
+}
+
 // PublicKey returns the certificate's RSA key.
 func (c *TrustedCert) PublicKey() *rsa.PublicKey { return c.key }
 
@@ -54,8 +85,9 @@ func (c *TrustedCert) ValidAt(t time.Time) bool {
 }
 
 // TrustStore holds the certificates trusted to sign results, looked up by
-// x5t. Build it with Add before use; once built it may be read from many
-// goroutines at once, but Add must not run concurrently with anything.
+// x5t. Build it with Add before use (the zero value is an empty store);
+// once built it may be read from many goroutines at once, but Add must not
+// run concurrently with anything.
 type TrustStore struct {
 	certs []*TrustedCert
 	byX5T map[string]*TrustedCert
@@ -95,16 +127,24 @@ func CheckSigningCertificate(cert *x509.Certificate) error {
 	return nil
 }
 
-// Add trusts a certificate for the given environment ("" for none) and
-// source after CheckSigningCertificate. Adding a certificate that is
-// already present keeps the first entry and returns it.
+// Add trusts a certificate for the given environment (EnvFrejaTest,
+// EnvFrejaProd, or "" for untagged) and source after
+// CheckSigningCertificate. A certificate whose subject or issuer says Test
+// (LooksLikeTest) cannot be tagged EnvFrejaProd. Adding a certificate that
+// is already present keeps the first entry and returns it.
 func (s *TrustStore) Add(cert *x509.Certificate, env, source string) (*TrustedCert, error) {
 	if err := CheckSigningCertificate(cert); err != nil {
+		return nil, err
+	}
+	if err := CheckTag(cert, env); err != nil {
 		return nil, err
 	}
 	x5t := X5T(cert)
 	if c, ok := s.byX5T[x5t]; ok {
 		return c, nil
+	}
+	if s.byX5T == nil {
+		s.byX5T = make(map[string]*TrustedCert)
 	}
 	c := &TrustedCert{Certificate: cert, X5T: x5t, Environment: env, Source: source,
 		key: cert.PublicKey.(*rsa.PublicKey)}
@@ -156,21 +196,81 @@ func (s *TrustStore) Certificates() []*TrustedCert {
 // Len returns the number of trusted certificates.
 func (s *TrustStore) Len() int { return len(s.certs) }
 
-// Lookup finds the certificate a token's x5t names. With env set, a
-// certificate tagged with another environment does not count; certificates
-// tagged with no environment (the user's store and --cert, which the user
-// chose) are found whatever env is. A miss is an unknown_x5t *Error whose
-// hint says how to add the certificate.
+// CheckTag checks that cert may be tagged env: "" (untagged),
+// EnvFrejaTest, or EnvFrejaProd for a certificate that does not look like a
+// test one.
+func CheckTag(cert *x509.Certificate, env string) error {
+	switch env {
+	case "", EnvFrejaTest:
+		return nil
+	case EnvFrejaProd:
+		if LooksLikeTest(cert) {
+			return newErr(CodeTestCertificate, "tag it freja-test: anyone can create Freja test users with any personal number", nil,
+				"the certificate %s says Test in its subject or issuer, so it cannot be trusted for freja-prod",
+				Quote(SubjectString(cert)))
+		}
+		return nil
+	}
+	return newErr(CodeInvalidOptions, "use freja-test or freja-prod", nil, "unknown environment %s for a signing certificate", Quote(env))
+}
+
+// testWord finds "test" as a word: OU=Test, "RSA TEST Issuing CA".
+var testWord = regexp.MustCompile(`(?i)(^|[^a-z])test([^a-z]|$)`)
+
+// LooksLikeTest reports whether a certificate's subject or issuer names a
+// test environment: an attribute value with the word Test in it, as Freja's
+// test certificates have (OU=Test, CN=… RSA TEST Issuing CA).
+func LooksLikeTest(cert *x509.Certificate) bool {
+	for _, name := range []pkix.Name{cert.Subject, cert.Issuer} {
+		for _, atv := range name.Names {
+			if s, ok := atv.Value.(string); ok && testWord.MatchString(s) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Lookup finds the certificate a token's x5t names, for environment env
+// (EnvFrejaTest, EnvFrejaProd or EnvAny), refusing untagged certificates of
+// the user's store; see Options.AllowUntagged for the rules. A miss is an
+// unknown_x5t *Error whose hint says how to add the certificate.
 func (s *TrustStore) Lookup(x5t, env string) (*TrustedCert, error) {
+	return s.lookup(x5t, env, false)
+}
+
+// lookup applies the trust rules: a certificate tagged with env counts
+// (with EnvAny, any tag counts); a SourceFlag certificate (named by the
+// caller for this run) counts under every environment; an untagged one
+// from the store counts only with allowUntagged.
+func (s *TrustStore) lookup(x5t, env string, allowUntagged bool) (*TrustedCert, error) {
+	if err := checkEnvironment(env); err != nil {
+		return nil, err
+	}
 	c, ok := s.byX5T[x5t]
 	if !ok {
 		return nil, newErr(CodeUnknownX5T, hintUnknownX5T, nil,
-			"no trusted certificate has x5t %q", x5t)
+			"no trusted certificate has x5t %s", Quote(x5t))
 	}
-	if env != "" && c.Environment != "" && c.Environment != env {
-		return nil, newErr(CodeUnknownX5T, hintUnknownX5T+"; or drop --env, which limits trust to "+env, nil,
-			"x5t %q is the %s certificate %s, but only %s certificates are trusted here",
-			x5t, c.Environment, SubjectString(c.Certificate), env)
+	switch {
+	case c.Source == SourceFlag && c.Environment == "":
+		return c, nil
+	case c.Environment == "":
+		if allowUntagged {
+			return c, nil
+		}
+		return nil, newErr(CodeUnknownX5T, "tag it with 'caronboard jws trust add --env freja-test|freja-prod FILE', "+
+			"or pass --allow-untagged to trust untagged certificates", nil,
+			"x5t %s is the certificate %s, which your signer store holds without an environment: untagged certificates are not trusted",
+			Quote(x5t), Quote(SubjectString(c.Certificate)))
+	case env != EnvAny && c.Environment != env:
+		hint := "verify production results with --env freja-prod"
+		if c.Environment == EnvFrejaTest {
+			hint = "this is a test signing certificate: verify test results with --env freja-test, and never accept them in production"
+		}
+		return nil, newErr(CodeUnknownX5T, hint, nil,
+			"x5t %s is the %s certificate %s, but only %s certificates are trusted here",
+			Quote(x5t), c.Environment, Quote(SubjectString(c.Certificate)), env)
 	}
 	return c, nil
 }

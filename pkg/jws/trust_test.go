@@ -78,11 +78,11 @@ func TestTrustStoreAdd(t *testing.T) {
 	if err != nil || len(added) != 2 || s.Len() != 2 {
 		t.Fatalf("added %d, %v", len(added), err)
 	}
-	again, err := s.Add(pki.Signer.Cert, EnvFrejaProd, SourceFlag)
+	again, err := s.Add(pki.Signer.Cert, EnvFrejaTest, SourceFlag)
 	if err != nil || again != added[0] || again.Source != SourceUser || s.Len() != 2 {
 		t.Fatalf("adding twice: %+v %v", again, err)
 	}
-	c, err := s.Lookup(pki.Other.X5T, "")
+	c, err := s.lookup(pki.Other.X5T, EnvAny, true)
 	if err != nil || c.PublicKey().N.Cmp(pki.Other.RSAKey().N) != 0 {
 		t.Fatalf("lookup: %v", err)
 	}

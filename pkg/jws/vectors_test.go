@@ -65,7 +65,7 @@ func TestRealVectorsVerify(t *testing.T) {
 	for _, name := range vectorTokens {
 		t.Run(name, func(t *testing.T) {
 			tok := vectorToken(t, name)
-			res, err := Verify(tok, Options{Trust: trust, Now: vectorNow})
+			res, err := Verify(tok, Options{Trust: trust, Environment: EnvAny, Now: vectorNow})
 			if err != nil {
 				t.Fatalf("verify: code %s", CodeOf(err))
 			}
@@ -83,7 +83,7 @@ func TestRealVectorsVerify(t *testing.T) {
 				At: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
 				t.Fatalf("verify --at: code %s", CodeOf(err))
 			}
-			_, err = Verify(tok, Options{Trust: trust, Now: vectorNow, At: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
+			_, err = Verify(tok, Options{Trust: trust, Environment: EnvAny, Now: vectorNow, At: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
 			wantCode(t, err, CodeCertNotValidAt)
 		})
 	}
@@ -99,7 +99,7 @@ func TestRealVectorsUnknownWithoutCertificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range vectorTokens {
-		_, err := Verify(vectorToken(t, name), Options{Trust: embedded, Now: vectorNow})
+		_, err := Verify(vectorToken(t, name), Options{Trust: embedded, Environment: EnvAny, Now: vectorNow})
 		wantCode(t, err, CodeUnknownX5T)
 	}
 }
@@ -121,7 +121,7 @@ func TestRealVectorsEveryPayloadByteMatters(t *testing.T) {
 				changed := bytes.Clone(payload)
 				changed[i] ^= 0x01
 				tok := parts[0] + "." + b64.EncodeToString(changed) + "." + parts[2]
-				if _, err := Verify(tok, Options{Trust: trust, Now: vectorNow}); CodeOf(err) != CodeBadSignature {
+				if _, err := Verify(tok, Options{Trust: trust, Environment: EnvAny, Now: vectorNow}); CodeOf(err) != CodeBadSignature {
 					t.Fatalf("payload byte %d changed: code %q, want bad_signature", i, CodeOf(err))
 				}
 			}
@@ -133,7 +133,7 @@ func TestRealVectorsEveryPayloadByteMatters(t *testing.T) {
 					repl = 'B'
 				}
 				tok := parts[0] + "." + parts[1][:i] + string(repl) + parts[1][i+1:] + "." + parts[2]
-				if _, err := Verify(tok, Options{Trust: trust, Now: vectorNow}); CodeOf(err) != CodeBadSignature {
+				if _, err := Verify(tok, Options{Trust: trust, Environment: EnvAny, Now: vectorNow}); CodeOf(err) != CodeBadSignature {
 					t.Fatalf("payload character %d changed: code %q, want bad_signature", i, CodeOf(err))
 				}
 			}

@@ -54,7 +54,10 @@ func TestVerifyTime(t *testing.T) {
 		{"timestamp a string", jwstest.SignRS256(signer, jwstest.Header(pki.Signer.X5T), []byte(`{"timestamp":"1658992582017"}`)), time.Time{}, CodeMalformed, "", ""},
 		{"timestamp a fraction", jwstest.SignRS256(signer, jwstest.Header(pki.Signer.X5T), []byte(`{"timestamp":1658992582017.5}`)), time.Time{}, CodeMalformed, "", ""},
 		{"timestamp twice", jwstest.SignRS256(signer, jwstest.Header(pki.Signer.X5T), []byte(`{"timestamp":1,"timestamp":1658992582017}`)), time.Time{}, CodeMalformed, "", ""},
-		{"not JSON payload uses now", jwstest.SignRS256(signer, jwstest.Header(pki.Signer.X5T), []byte(`hello`)), time.Time{}, "", TimeFromNow, ""},
+		{"not JSON payload refused", jwstest.SignRS256(signer, jwstest.Header(pki.Signer.X5T), []byte(`hello`)), time.Time{}, CodeMalformed, "", ""},
+		{"JSON but not an object refused", jwstest.SignRS256(signer, jwstest.Header(pki.Signer.X5T), []byte(`["APPROVED"]`)), time.Time{}, CodeMalformed, "", ""},
+		{"invalid JSON inside an object refused", jwstest.SignRS256(signer, jwstest.Header(pki.Signer.X5T), []byte(`{"status":"APPROVED","x":[1,]}`)), time.Time{}, CodeMalformed, "", ""},
+		{"signed status not approved", jwstest.SignRS256(signer, jwstest.Header(pki.Signer.X5T), []byte(`{"status":"REJECTED","authRef":"r"}`)), time.Time{}, CodeResultNotApproved, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,40 +182,112 @@ func TestAttacks(t *testing.T) {
 }
 
 func TestUnknownX5THint(t *testing.T) {
-	_, err := Verify(goodToken(), Options{Trust: NewTrustStore(), Now: now})
+	_, err := Verify(goodToken(), Options{Trust: NewTrustStore(), Environment: EnvAny, Now: now})
 	wantCode(t, err, CodeUnknownX5T)
 	var e *Error
-	if !asError(err, &e) || !strings.Contains(e.Hint, "caronboard jws trust add FILE") || !strings.Contains(e.Hint, "three years") {
+	if !asError(err, &e) || !strings.Contains(e.Hint, "caronboard jws trust add --env freja-prod FILE") || !strings.Contains(e.Hint, "three years") {
 		t.Fatalf("hint %q", e.Hint)
 	}
-	_, err = Verify(goodToken(), Options{Now: now})
+	_, err = Verify(goodToken(), Options{Environment: EnvFrejaProd, Now: now})
 	wantCode(t, err, CodeUnknownX5T)
 }
 
+// TestEnvironmentRestriction: trust fails closed. A test-signed result is
+// refused under freja-prod; untagged certificates of the store count only
+// with AllowUntagged; --cert (SourceFlag) counts everywhere; a missing or
+// unknown Environment is an error.
 func TestEnvironmentRestriction(t *testing.T) {
 	s := NewTrustStore()
-	if _, err := s.Add(pki.Signer.Cert, EnvFrejaProd, SourceEmbedded); err != nil {
+	for _, c := range []struct {
+		cert   *jwstest.Cert
+		env    string
+		source string
+	}{{pki.Prod, EnvFrejaProd, SourceEmbedded}, {pki.Signer, EnvFrejaTest, SourceUser}, {pki.Other, "", SourceUser}, {pki.Expired, "", SourceFlag}} {
+		if _, err := s.Add(c.cert.Cert, c.env, c.source); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sign := func(c *jwstest.Cert) string {
+		at := jwstest.SignedAt
+		if c == pki.Expired {
+			at = jwstest.ExpiredSignedAt
+		}
+		return jwstest.SignRS256(c.RSAKey(), jwstest.Header(c.X5T), jwstest.AuthPayload("r", at, false))
+	}
+	prod, test, untagged, flag := sign(pki.Prod), sign(pki.Signer), sign(pki.Other), sign(pki.Expired)
+	tests := []struct {
+		name, token, env string
+		allowUntagged    bool
+		code             string
+	}{
+		{"prod under prod", prod, EnvFrejaProd, false, ""},
+		{"prod under any", prod, EnvAny, false, ""},
+		{"prod under test", prod, EnvFrejaTest, false, CodeUnknownX5T},
+		{"test-signed under prod refused", test, EnvFrejaProd, false, CodeUnknownX5T},
+		{"test-signed under test", test, EnvFrejaTest, false, ""},
+		{"test-signed under any", test, EnvAny, false, ""},
+		{"untagged refused under prod", untagged, EnvFrejaProd, false, CodeUnknownX5T},
+		{"untagged refused under any", untagged, EnvAny, false, CodeUnknownX5T},
+		{"untagged allowed explicitly", untagged, EnvFrejaProd, true, ""},
+		{"--cert counts under prod", flag, EnvFrejaProd, false, ""},
+		{"--cert counts under test", flag, EnvFrejaTest, false, ""},
+		{"no environment is an error", prod, "", false, CodeInvalidOptions},
+		{"unknown environment is an error", prod, "production", false, CodeInvalidOptions},
+		{"case variant is an error", prod, "FREJA-PROD", false, CodeInvalidOptions},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Verify(tt.token, Options{Trust: s, Now: now, Environment: tt.env, AllowUntagged: tt.allowUntagged})
+			if tt.code == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			wantCode(t, err, tt.code)
+			if res != nil && (res.Status != "" || res.Ref != "") {
+				t.Fatalf("failed result carries status %q ref %q", res.Status, res.Ref)
+			}
+		})
+	}
+	_, err := Verify(test, Options{Trust: s, Now: now, Environment: EnvFrejaProd})
+	var e *Error
+	if !asError(err, &e) || !strings.Contains(e.Message, "freja-test certificate") || strings.Contains(e.Hint, "drop --env") ||
+		!strings.Contains(e.Hint, "--env freja-test") {
+		t.Fatalf("message %q hint %q", e.Message, e.Hint)
+	}
+	if _, err := Verify(prod, Options{Trust: s, Environment: EnvFrejaProd}); CodeOf(err) != CodeInvalidOptions {
+		t.Fatalf("zero Now: %v", err)
+	}
+}
+
+func TestTrustTags(t *testing.T) {
+	var zero TrustStore // the zero value must work
+	if _, err := zero.Add(pki.Prod.Cert, EnvFrejaProd, SourceUser); err != nil || zero.Len() != 1 {
+		t.Fatalf("zero-value Add: %v", err)
+	}
+	if _, err := zero.Add(pki.Signer.Cert, EnvFrejaProd, SourceUser); CodeOf(err) != CodeTestCertificate {
+		t.Fatalf("OU=Test tagged freja-prod: %v", err)
+	}
+	if _, err := zero.Add(pki.Other.Cert, "staging", SourceUser); CodeOf(err) != CodeInvalidOptions {
+		t.Fatalf("unknown tag: %v", err)
+	}
+	for _, tt := range []struct {
+		cert *jwstest.Cert
+		want bool
+	}{{pki.Signer, true}, {pki.Prod, false}, {pki.Attacker, true}} {
+		if got := LooksLikeTest(tt.cert.Cert); got != tt.want {
+			t.Errorf("LooksLikeTest(%s) = %v", SubjectString(tt.cert.Cert), got)
+		}
+	}
+	embedded, err := EmbeddedTrust()
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Add(pki.Other.Cert, "", SourceUser); err != nil {
-		t.Fatal(err)
-	}
-	tok := goodToken()
-	if _, err := Verify(tok, Options{Trust: s, Now: now, Environment: EnvFrejaProd}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Verify(tok, Options{Trust: s, Now: now}); err != nil {
-		t.Fatal(err)
-	}
-	_, err := Verify(tok, Options{Trust: s, Now: now, Environment: EnvFrejaTest})
-	wantCode(t, err, CodeUnknownX5T)
-	if !strings.Contains(err.Error(), "freja-prod") {
-		t.Fatalf("message does not name the certificate's environment: %v", err)
-	}
-	// Untagged certificates (user store, --cert) are found in any environment.
-	otherTok := jwstest.SignRS256(pki.Other.RSAKey(), jwstest.Header(pki.Other.X5T), jwstest.AuthPayload("r", jwstest.SignedAt, false))
-	if _, err := Verify(otherTok, Options{Trust: s, Now: now, Environment: EnvFrejaTest}); err != nil {
-		t.Fatal(err)
+	for _, c := range embedded.Certificates() {
+		if LooksLikeTest(c.Certificate) != (c.Environment == EnvFrejaTest) && c.Environment == EnvFrejaProd {
+			t.Errorf("embedded %s tagged %s but LooksLikeTest says otherwise", c.X5T, c.Environment)
+		}
 	}
 }
 

@@ -31,6 +31,9 @@ var (
 	SignedAt = time.Date(2025, 3, 14, 9, 26, 53, 589_000_000, time.UTC)
 	// ExpiredSignedAt is within the expired certificate's validity.
 	ExpiredSignedAt = time.Date(2016, 6, 1, 12, 0, 0, 0, time.UTC)
+	// FutureSignedAt is a timestamp far in the future (within Signer's
+	// validity), for future_timestamp.
+	FutureSignedAt = time.Date(2090, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
 // Cert is a certificate with its key.
@@ -63,6 +66,9 @@ type PKI struct {
 	SameKey *Cert
 	// Attacker is a self-signed certificate nobody trusts.
 	Attacker *Cert
+	// Prod is a self-signed signing certificate whose subject and issuer
+	// do not say Test, so it may be tagged freja-prod.
+	Prod *Cert
 	// Weak has a 1024-bit key; ECDSA an ECDSA key; OCSP is the responder.
 	Weak, ECDSA, OCSP *Cert
 }
@@ -104,6 +110,10 @@ func NewPKI() (*PKI, error) {
 	if p.Attacker, err = issue(nil, rsaKey(2048), "caronboard Test JWS Signing", from, far, false); err != nil {
 		return nil, err
 	}
+	if p.Prod, err = issueName(nil, rsaKey(2048), pkix.Name{Country: []string{"SE"}, Organization: []string{"caronboard"},
+		CommonName: "caronboard JWS Signing Production"}, from, far, false); err != nil {
+		return nil, err
+	}
 	return &p, nil
 }
 
@@ -119,14 +129,19 @@ func rsaKey(bits int) *rsa.PrivateKey {
 // issue makes a certificate signed by parent, or self-signed when parent is
 // nil, with a random serial number.
 func issue(parent *Cert, key crypto.Signer, cn string, from, to time.Time, ca bool) (*Cert, error) {
+	return issueName(parent, key, pkix.Name{Country: []string{"SE"}, Organization: []string{"caronboard test"},
+		OrganizationalUnit: []string{"Test"}, CommonName: cn}, from, to, ca)
+}
+
+// issueName is issue with a whole subject.
+func issueName(parent *Cert, key crypto.Signer, subject pkix.Name, from, to time.Time, ca bool) (*Cert, error) {
 	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 63))
 	if err != nil {
 		return nil, err
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject: pkix.Name{Country: []string{"SE"}, Organization: []string{"caronboard test"},
-			OrganizationalUnit: []string{"Test"}, CommonName: cn},
+		SerialNumber:          serial,
+		Subject:               subject,
 		NotBefore:             from,
 		NotAfter:              to,
 		BasicConstraintsValid: true,
