@@ -24,6 +24,7 @@ type ExpiryOptions struct {
 	JWS            bool
 	Warn           string
 	PassphraseFile string
+	NoPassphrase   bool
 	Format         string
 	Out            string
 	At             string
@@ -49,11 +50,15 @@ Each row says what the certificate is (role: client, ca, trust_anchor, jws_signe
 file (and alias), subject, issuer, not-after date, the days left and its state: ok,
 expires_soon (within --warn, default 30d), expired, not_yet_valid. Expired JWS signing
 certificates compiled into caronboard are kept only to verify archived results: they
-show as archived and never fail the run. A keystore whose certificates are encrypted is
-read with --passphrase-file (or CARONBOARD_PASSPHRASE); without one it shows as
-unreadable_without_passphrase, which is not a failure. caronboard expiry never prompts.
+show as archived and never fail the run. Keystores are recognised by content and opened
+as 'pkcs12 inspect' opens them: the empty passphrase first (Windows and Azure exports,
+openssl -passout pass:), then --passphrase-file (or CARONBOARD_PASSPHRASE). A keystore
+that opens with neither shows as unreadable_without_passphrase when no passphrase was
+given, which is not a failure. --no-passphrase says the keystores have none: one that
+needs a passphrase is then a read error. caronboard expiry never prompts.
 
-PATH may be a file or a folder (read recursively: *.pem *.cer *.crt *.der *.p12 *.pfx).
+PATH may be a file or a folder (read recursively: *.pem *.cer *.crt *.der *.p12 *.pfx
+*.jks *.keystore).
 With no PATH, --dir, --env, --all or --jws, the current folder is read.
 
 --format prometheus writes the Prometheus text format with the metric names of
@@ -66,6 +71,7 @@ another time (RFC 3339) instead of now.
 Examples:
   caronboard expiry --dir ~/caronboard --all
   caronboard expiry client.cer rp.p12 --passphrase-file pass.txt --warn 45d
+  caronboard expiry app.jks --passphrase-file storepass.txt --format json
   caronboard expiry --dir /etc/caronboard --all --format prometheus \
       --out /var/lib/prometheus/node-exporter/caronboard.prom
 
@@ -88,12 +94,14 @@ read), 2 usage error.`,
 	f.BoolVar(&opts.All, "all", false, "also check every environment's server CAs and the JWS signing certificates")
 	f.BoolVar(&opts.JWS, "jws", false, "also check the JWS signing certificates of 'jws trust' (embedded and yours)")
 	f.StringVar(&opts.Warn, "warn", "30d", "warn this long before expiry (e.g. 30d, 720h)")
-	f.StringVar(&opts.PassphraseFile, "passphrase-file", "", "passphrase of PKCS#12 keystores whose certificates are encrypted (- for stdin)")
+	f.StringVar(&opts.PassphraseFile, "passphrase-file", "", "passphrase of keystores that do not open without one (- for stdin)")
+	f.BoolVar(&opts.NoPassphrase, "no-passphrase", false, "the keystores have no passphrase: one that needs it is a read error")
 	f.StringVar(&opts.Format, "format", "", "text, json or prometheus (default text, or json with -o json)")
 	f.StringVar(&opts.Out, "out", "", "write the report to this file atomically instead of stdout")
 	f.StringVar(&opts.At, "at", "", "judge at this time (RFC 3339) instead of now")
 	f.StringVar(&opts.SandboxDir, "sandbox-dir", "", "sandbox folder for the sandbox environment (default: caronboard/sandbox in the user config folder)")
 	c.MarkFlagsMutuallyExclusive("env", "all")
+	c.MarkFlagsMutuallyExclusive("passphrase-file", "no-passphrase")
 	registerEnvCompletion(c, a)
 	return c
 }
@@ -153,8 +161,8 @@ func expiryRun(ctx context.Context, a *App, opts *ExpiryOptions) error {
 			return err
 		}
 	}
-	sc := &expiry.Scanner{At: opts.at, Warn: opts.warn}
-	if opts.PassphraseFile != "" || a.Getenv(envPassphrase) != "" {
+	sc := &expiry.Scanner{At: opts.at, Warn: opts.warn, NoPassphrase: opts.NoPassphrase, Context: ctx}
+	if !opts.NoPassphrase && (opts.PassphraseFile != "" || a.Getenv(envPassphrase) != "") {
 		pass, err := a.readSecret(secretSpec{what: "keystore passphrase", file: opts.PassphraseFile,
 			fileFlag: "--passphrase-file", envVar: envPassphrase})
 		if err != nil {

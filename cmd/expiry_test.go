@@ -8,6 +8,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"math/big"
 	"os"
 	"os/exec"
@@ -306,14 +307,14 @@ print(json.dumps(rows))
 	unix := func(tm time.Time) float64 { return float64(tm.Unix()) }
 	want := map[string]float64{
 		"x509_read_errors": 0,
-		"x509_cert_not_after|soon.pem|soon.example|65|client":                             unix(f.soon.cert.NotAfter),
-		"x509_cert_not_before|soon.pem|soon.example|65|client":                            unix(f.soon.cert.NotBefore),
-		"x509_cert_expired|soon.pem|soon.example|65|client":                               0,
-		"x509_cert_not_after|expired.cer|expired.example|66|client":                       unix(f.expired.cert.NotAfter),
-		"x509_cert_expired|expired.cer|expired.example|66|client":                         1,
-		"x509_cert_not_after|client.p12#acme|keystore.example|67|client":                  unix(f.p12Leaf.cert.NotAfter),
-		"x509_cert_expired|truststore.p12|Trust Anchor Root|68|trust_anchor":              0,
-		"x509_cert_not_after|" + jws.X5T(f.signer.cert) + ".pem|JWS Signer|69|jws_signer": unix(f.signer.cert.NotAfter),
+		"x509_cert_not_after|soon.pem|soon.example|65|client":                                  unix(f.soon.cert.NotAfter),
+		"x509_cert_not_before|soon.pem|soon.example|65|client":                                 unix(f.soon.cert.NotBefore),
+		"x509_cert_expired|soon.pem|soon.example|65|client":                                    0,
+		"x509_cert_not_after|expired.cer|expired.example|66|client":                            unix(f.expired.cert.NotAfter),
+		"x509_cert_expired|expired.cer|expired.example|66|client":                              1,
+		"x509_cert_not_after|client.p12#acme|keystore.example|67|client":                       unix(f.p12Leaf.cert.NotAfter),
+		"x509_cert_expired|truststore.p12#trust-anchor-root|Trust Anchor Root|68|trust_anchor": 0, // a trust store's alias
+		"x509_cert_not_after|" + jws.X5T(f.signer.cert) + ".pem|JWS Signer|69|jws_signer":      unix(f.signer.cert.NotAfter),
 	}
 	for k, v := range want {
 		g, ok := got[k]
@@ -329,5 +330,151 @@ print(json.dumps(rows))
 		}
 		sort.Strings(keys)
 		t.Errorf("%d samples:\n%s", len(got), strings.Join(keys, "\n"))
+	}
+}
+
+// javaFolder is a folder with a keytool-made JKS holding two key entries
+// (one imported with its CA chain, one made by -genkeypair at a fixed start
+// date) and an openssl PKCS#12 with the empty password (-passout pass:).
+type javaFolder struct {
+	dir        string
+	jks, empty string
+	emptyLeaf  *testCert
+}
+
+func newJavaFolder(t *testing.T, f *expiryFolder) *javaFolder {
+	t.Helper()
+	kt, osl := peerTool(t, "keytool"), peerTool(t, "openssl")
+	work := t.TempDir()
+	j := &javaFolder{dir: t.TempDir()}
+	j.jks, j.empty = filepath.Join(j.dir, "app.jks"), filepath.Join(j.dir, "empty.p12")
+	run := func(name string, args ...string) {
+		t.Helper()
+		cmd := exec.Command(name, args...)
+		cmd.Env = append(os.Environ(), "TZ=UTC") // keytool -startdate is local time
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+		}
+	}
+	src := filepath.Join(work, "soon.p12")
+	p12, err := keystore.EncodePKCS12(f.soon.key, []*x509.Certificate{f.soon.cert, f.ca.cert}, "soon", f.pass, keystore.P12Modern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(src, p12, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run(kt, "-importkeystore", "-noprompt", "-srckeystore", src, "-srcstoretype", "PKCS12", "-srcstorepass", f.pass, "-srcalias", "soon",
+		"-destkeystore", j.jks, "-deststoretype", "JKS", "-deststorepass", f.pass)
+	run(kt, "-genkeypair", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=later.example", "-alias", "later",
+		"-startdate", "2030/01/01 00:00:00", "-validity", "365", "-storetype", "JKS", "-keystore", j.jks, "-storepass", f.pass, "-keypass", f.pass)
+
+	j.emptyLeaf = issueTest(t, f.ca, 4, "empty.example", 106, false, expiryAt.AddDate(-1, 0, 0), expiryAt.Add(100*24*time.Hour))
+	cert, key := filepath.Join(work, "empty.pem"), filepath.Join(work, "empty.key")
+	if err := os.WriteFile(cert, pemOf(j.emptyLeaf.cert, f.ca.cert), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(key, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: mustPKCS8(t, j.emptyLeaf.key)}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run(osl, "pkcs12", "-export", "-in", cert, "-inkey", key, "-name", "emptypw", "-passout", "pass:", "-out", j.empty)
+	return j
+}
+
+// TestExpiryJavaKeystoreAndEmptyPassword: every key entry of a JKS is a row
+// with its alias, the shared CA once; an empty-password PKCS#12 is read
+// without a passphrase; json and prometheus agree.
+func TestExpiryJavaKeystoreAndEmptyPassword(t *testing.T) {
+	f := newExpiryFolder(t)
+	j := newJavaFolder(t, f)
+	at := expiryAt.Format(time.RFC3339)
+	later := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC) // keytool: start + 365 days
+
+	r := runCLI(map[string]string{}, []byte(f.pass), "expiry", "--dir", j.dir, "--at", at, "--passphrase-file", "-", "-o", "json")
+	if r.exit != exitFailed {
+		t.Fatalf("want exit 1 (soon.example within 30 days)\n%s", r)
+	}
+	var got expiryJSON
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("%v\n%s", err, r)
+	}
+	rows := map[string]string{}
+	for _, c := range got.Certificates {
+		rows[filepath.Base(c.File)+"#"+c.Alias+"|"+c.SubjectCN] = fmt.Sprintf("%s %s %d %s", c.Role, c.State, c.DaysLeft, c.NotAfter.UTC().Format(time.RFC3339))
+	}
+	want := map[string]string{
+		"app.jks#soon|soon.example":       "client expires_soon 5 " + f.soon.cert.NotAfter.UTC().Format(time.RFC3339),
+		"app.jks#later|later.example":     "client ok 213 " + later.Format(time.RFC3339),
+		"app.jks#|Test Issuing CA":        "trust_anchor ok 3500 2040-01-01T00:00:00Z",
+		"empty.p12#emptypw|empty.example": "client ok 100 " + j.emptyLeaf.cert.NotAfter.UTC().Format(time.RFC3339),
+		"empty.p12#|Test Issuing CA":      "trust_anchor ok 3500 2040-01-01T00:00:00Z",
+	}
+	for k, v := range want {
+		if rows[k] != v {
+			t.Errorf("%s: got %q, want %q", k, rows[k], v)
+		}
+	}
+	if len(got.Certificates) != len(want) {
+		t.Errorf("%d rows, want %d (the CA once per file):\n%v", len(got.Certificates), len(want), rows)
+	}
+
+	// Prometheus: one series per entry, labelled file#alias, no duplicates.
+	r = runCLI(map[string]string{envPassphrase: f.pass}, nil, "expiry", "--dir", j.dir, "--at", at, "--format", "prometheus")
+	if r.exit != exitFailed {
+		t.Fatalf("want exit 1\n%s", r)
+	}
+	for _, line := range []string{
+		`x509_cert_not_after{filepath="` + j.jks + `#soon",subject_CN="soon.example",issuer_CN="Test Issuing CA",serial_number="65",role="client"} ` + strconv.FormatInt(f.soon.cert.NotAfter.Unix(), 10),
+		`x509_cert_not_after{filepath="` + j.jks + `#later",subject_CN="later.example",issuer_CN="later.example",serial_number="`,
+		`x509_cert_expired{filepath="` + j.jks + `#later",subject_CN="later.example",`,
+		`x509_cert_not_after{filepath="` + j.empty + `#emptypw",subject_CN="empty.example",issuer_CN="Test Issuing CA",serial_number="6a",role="client"} ` + strconv.FormatInt(j.emptyLeaf.cert.NotAfter.Unix(), 10),
+		`x509_cert_expired{filepath="` + j.empty + `#emptypw",subject_CN="empty.example",issuer_CN="Test Issuing CA",serial_number="6a",role="client"} 0`,
+		"x509_read_errors 0",
+	} {
+		if !strings.Contains(r.stdout, "\n"+line) {
+			t.Errorf("prometheus output lacks %s\n%s", line, r.stdout)
+		}
+	}
+	if !strings.Contains(r.stdout, strconv.FormatInt(later.Unix(), 10)) {
+		t.Errorf("later.example's not_after %d missing\n%s", later.Unix(), r.stdout)
+	}
+	series := map[string]bool{}
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if strings.HasPrefix(line, "x509_cert_") {
+			name := line[:strings.LastIndex(line, " ")]
+			if series[name] {
+				t.Errorf("duplicate series %s", name)
+			}
+			series[name] = true
+		}
+	}
+	if len(series) != 5*3 {
+		t.Errorf("%d series, want 15\n%s", len(series), r.stdout)
+	}
+
+	// Without a passphrase: the empty-password store is read, the JKS is listed.
+	r = runCLI(map[string]string{}, nil, "expiry", "--dir", j.dir, "--at", at, "-o", "json")
+	if r.exit != exitOK {
+		t.Fatalf("without a passphrase nothing fails\n%s", r)
+	}
+	got = expiryJSON{}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]string{}
+	for _, c := range got.Certificates {
+		states[filepath.Base(c.File)+"|"+c.SubjectCN] = c.State
+	}
+	if states["app.jks|"] != "unreadable_without_passphrase" || states["empty.p12|empty.example"] != "ok" || len(states) != 3 {
+		t.Errorf("without a passphrase: %v", states)
+	}
+
+	// --no-passphrase: a store that needs one is a read error.
+	r = runCLI(map[string]string{envPassphrase: f.pass}, nil, "expiry", "--dir", j.dir, "--at", at, "--no-passphrase", "--format", "prometheus")
+	if r.exit != exitFailed || !strings.Contains(r.stdout, "x509_read_errors 1") || !strings.Contains(r.stdout, `filepath="`+j.empty+`#emptypw"`) {
+		t.Errorf("--no-passphrase: want the JKS as a read error, the empty-password store read\n%s", r)
+	}
+	if r := runCLI(map[string]string{}, nil, "expiry", j.dir, "--no-passphrase", "--passphrase-file", "x"); r.exit != exitUsage {
+		t.Errorf("--no-passphrase with --passphrase-file: want a usage error\n%s", r)
 	}
 }

@@ -1,7 +1,9 @@
 // Package expiry finds the certificates an integrator depends on and says
 // when each one expires: client certificates and their chains (PEM or DER,
-// several per file), PKCS#12 keystores (leaf and chain, read with a
-// passphrase when one is given), PKCS#12 and PEM trust stores, server CAs
+// several per file), PKCS#12 and Java JKS keystores (one client row per key
+// entry, with its alias, and the chains; the empty password is tried first,
+// then the passphrase when one is given), PKCS#12, JKS and PEM trust stores
+// (with their aliases), server CAs
 // and JWS signing certificates handed in by the caller.
 //
 // Every certificate becomes an Entry with a Role (client, ca, trust_anchor,

@@ -1,6 +1,7 @@
 package expiry
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -23,6 +24,11 @@ type Scanner struct {
 	// Passphrase opens PKCS#12 files whose certificates are encrypted; nil
 	// means none was given (such files become StateNeedsPassphr rows).
 	Passphrase []byte
+	// NoPassphrase says the stores have none: only the empty password is
+	// tried, and a store that needs one is a read error.
+	NoPassphrase bool
+	// Context bounds the work of opening keystores (nil: none).
+	Context context.Context
 
 	report Report
 }
@@ -33,6 +39,7 @@ const MaxDirFiles = 1000
 // certExtensions are the file names a folder scan reads.
 var certExtensions = map[string]bool{
 	".pem": true, ".cer": true, ".crt": true, ".der": true, ".p12": true, ".pfx": true, ".ca-bundle": true, ".cert": true,
+	".jks": true, ".keystore": true, // Java keystores, as the checklist reads them
 }
 
 // Report returns what was collected, sorted.
@@ -129,7 +136,7 @@ func looksLikeKeyOnly(path string) bool {
 }
 
 // AddFile reads one file: certificates (PEM or DER, several per file) or a
-// PKCS#12 keystore or trust store.
+// keystore or trust store (PKCS#12 or Java JKS, told by content).
 func (s *Scanner) AddFile(path string) {
 	data, err := safefile.ReadFile(path, keystore.MaxInputSize)
 	if err != nil {
@@ -142,7 +149,7 @@ func (s *Scanner) AddFile(path string) {
 // AddData reads the contents of one file named path, as AddFile does.
 func (s *Scanner) AddData(path string, data []byte) {
 	if sum, err := keystore.InspectPKCS12Kind(data); err == nil {
-		s.addPKCS12(path, data, sum)
+		s.addStore(path, data, sum)
 		return
 	}
 	certs, err := keystore.ParseCertificates(data)
@@ -153,61 +160,70 @@ func (s *Scanner) AddData(path string, data []byte) {
 	s.AddCertificates(certs, "", path, "", "")
 }
 
-// addPKCS12 reads a keystore's leaf and chain, or a trust store's anchors.
-func (s *Scanner) addPKCS12(path string, data []byte, sum keystore.P12Summary) {
-	if sum.Kind == keystore.P12KindTrustStore {
-		if certs, err := keystore.DecodeTrustStore(data, string(s.Passphrase)); err == nil {
-			s.addTrustStore(path, certs)
-			return
-		}
-		if certs, err := keystore.DecodeTrustStore(data, ""); err == nil {
-			s.addTrustStore(path, certs)
-			return
-		}
+// addStore reads a keystore or trust store (PKCS#12 or Java JKS) through
+// keystore.OpenStore: the empty password first (Windows and Azure exports,
+// openssl -passout pass:, caronboard truststore --no-passphrase), then
+// Passphrase when given. A store that opens with neither is a row in state
+// StateNeedsPassphr when no passphrase was given, else a read error; with
+// NoPassphrase, it is a read error too.
+func (s *Scanner) addStore(path string, data []byte, sum keystore.P12Summary) {
+	ctx := s.Context
+	if ctx == nil {
+		ctx = context.Background()
 	}
-	if s.Passphrase == nil {
-		if sum.Kind == keystore.P12KindTrustStore {
-			s.AddError(path, errors.New("the trust store cannot be read without a passphrase"))
-			return
-		}
-		// Some files open with the empty password (openssl -passout pass:).
-		if c, err := keystore.DecodePKCS12(data, ""); err == nil {
-			s.addKeystore(path, c)
-			return
-		}
-		if certs, err := keystore.DecodeTrustStore(data, ""); err == nil {
-			s.addTrustStore(path, certs)
-			return
-		}
+	st, err := keystore.OpenStore(ctx, data, keystore.StorePasswords{})
+	if errors.Is(err, keystore.ErrWrongPassphrase) && s.Passphrase != nil && !s.NoPassphrase {
+		st, err = keystore.OpenStore(ctx, data, keystore.StorePasswords{Store: string(s.Passphrase)})
+	}
+	switch {
+	case err == nil:
+		s.addStoreEntries(path, st)
+	case errors.Is(err, keystore.ErrWrongPassphrase) && s.NoPassphrase:
+		s.AddError(path, fmt.Errorf("the keystore has a passphrase (it does not open without one): give it with --passphrase-file instead of --no-passphrase: %w", err))
+	case errors.Is(err, keystore.ErrWrongPassphrase) && s.Passphrase == nil:
 		role := RoleClient
-		if sum.Kind == keystore.P12KindSealed {
+		if sum.Kind == keystore.P12KindSealed || sum.Kind == keystore.P12KindTrustStore {
 			role = RoleTrustAnchor // a trust store with a password looks like this
 		}
 		s.report.Certificates = append(s.report.Certificates, Entry{Role: role, File: path, Alias: sum.FriendlyName,
 			State: StateNeedsPassphr, Note: "give --passphrase-file to read its certificates"})
-		return
+	default:
+		s.AddError(path, err)
 	}
-	c, err := keystore.DecodePKCS12(data, string(s.Passphrase))
-	if err == nil {
-		s.addKeystore(path, c)
-		return
-	}
-	if errors.Is(err, keystore.ErrNoPrivateKey) {
-		if certs, terr := keystore.DecodeTrustStore(data, string(s.Passphrase)); terr == nil {
-			s.addTrustStore(path, certs)
-			return
+}
+
+// addStoreEntries adds one client row per key entry (with its alias), the
+// CAs of the entries' chains and the store's other certificates once each,
+// and one trust-anchor row per trusted entry (with its alias).
+func (s *Scanner) addStoreEntries(path string, st *keystore.Store) {
+	seen := map[string]bool{}
+	var cas []*x509.Certificate
+	addCA := func(c *x509.Certificate) {
+		if !seen[string(c.Raw)] {
+			seen[string(c.Raw)] = true
+			cas = append(cas, c)
 		}
 	}
-	s.AddError(path, err)
-}
-
-func (s *Scanner) addKeystore(path string, c *keystore.P12Contents) {
-	s.AddCertificates([]*x509.Certificate{c.Leaf}, RoleClient, path, c.FriendlyName, "")
-	s.AddCertificates(c.CACerts, "", path, "", "")
-}
-
-func (s *Scanner) addTrustStore(path string, certs []*x509.Certificate) {
-	s.AddCertificates(certs, RoleTrustAnchor, path, "", "")
+	for _, k := range st.Keys {
+		if len(k.Chain) == 0 {
+			continue // a key without its certificate: nothing expires
+		}
+		seen[string(k.Chain[0].Raw)] = true
+		s.AddCertificates(k.Chain[:1], RoleClient, path, k.Alias, "")
+		for _, c := range k.Chain[1:] {
+			addCA(c)
+		}
+	}
+	for _, t := range st.Trusted {
+		if !seen[string(t.Cert.Raw)] {
+			seen[string(t.Cert.Raw)] = true
+			s.AddCertificates([]*x509.Certificate{t.Cert}, RoleTrustAnchor, path, t.Alias, "")
+		}
+	}
+	for _, c := range st.Others {
+		addCA(c)
+	}
+	s.AddCertificates(cas, "", path, "", "")
 }
 
 // AddJWSSigner adds a certificate trusted to sign JWS results, from file
