@@ -24,12 +24,18 @@ type storeFlags struct {
 	// keystore's (pkcs12 --from, where it is the new file's).
 	passFlag string
 	noEnv    bool
+	// envVar, when set, is the variable holding this keystore's passphrase
+	// instead of CARONBOARD_PASSPHRASE (renew --p12: CARONBOARD_P12_PASSPHRASE).
+	envVar string
 }
 
 func (s *storeFlags) spec(path string) secretSpec {
 	spec := secretSpec{what: "passphrase of " + path, file: s.PassphraseFile, fileFlag: s.passFlag, envVar: envPassphrase}
 	if spec.fileFlag == "" {
 		spec.fileFlag = "--passphrase-file"
+	}
+	if s.envVar != "" {
+		spec.envVar = s.envVar
 	}
 	if s.noEnv {
 		spec.envVar = ""

@@ -3,7 +3,7 @@ package cmd
 import (
 	"context"
 	"crypto/x509"
-	"fmt"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,6 +23,8 @@ const envP12Passphrase = "CARONBOARD_P12_PASSPHRASE"
 type RenewOptions struct {
 	Cert, P12, Key    string
 	P12PassphraseFile string
+	Alias             string
+	P12KeyPassFile    string
 	NewKey, Out       string
 	Bits              int
 	Profile           string
@@ -59,8 +61,11 @@ fields with csr's flags: --org, --org-id, --country, --unit, --common-name (frej
 --org-code, --role (car). Nothing is written until every field passes.
 
 --cert reads the current certificate (PEM or DER; the leaf of a chain file). --p12 reads
-the leaf of a keystore, with its passphrase from --p12-passphrase-file or
-CARONBOARD_P12_PASSPHRASE or a prompt. The new key is encrypted with --passphrase-file or
+the leaf of a keystore (PKCS#12 or Java JKS, told by content) as 'pkcs12 inspect' does:
+the empty passphrase first, then --p12-passphrase-file or CARONBOARD_P12_PASSPHRASE or a
+prompt; a Java key entry with a passphrase of its own takes --p12-key-passphrase-file.
+--alias picks the key entry of a keystore with several (without it, such a keystore is
+refused with the list of its aliases). The new key is encrypted with --passphrase-file or
 CARONBOARD_PASSPHRASE or a prompt (asked twice), or not at all with --no-passphrase.
 --new-key is refused when it exists (unless --force) and always when it, or --out, is the
 current certificate's, keystore's or key's own file (--key, or the .key named like --cert):
@@ -71,6 +76,7 @@ another time (RFC 3339).
 Examples:
   caronboard renew --cert client.cer --new-key client-2027.key --out client-2027.csr
   caronboard renew --p12 rp.p12 --new-key rp-2027.key --out rp-2027.csr --zip --env freja-test
+  caronboard renew --p12 app.jks --alias client --new-key client-2027.key --out client-2027.csr
   caronboard renew --cert rp.cer --new-key rp-2027.key --out rp-2027.csr --org "ACME Sverige AB"
 
 Exit codes: 0 written, 1 invalid input or failure (nothing written), 2 usage error.`,
@@ -95,6 +101,8 @@ Exit codes: 0 written, 1 invalid input or failure (nothing written), 2 usage err
 	f.StringVar(&opts.P12, "p12", "", "the current PKCS#12 keystore (its leaf is renewed)")
 	f.StringVar(&opts.Key, "key", "", "the current key file, so that nothing is ever written over it (optional)")
 	f.StringVar(&opts.P12PassphraseFile, "p12-passphrase-file", "", "passphrase of --p12 (- for stdin)")
+	f.StringVar(&opts.Alias, "alias", "", "the key entry of --p12 to renew, in a keystore with several")
+	f.StringVar(&opts.P12KeyPassFile, "p12-key-passphrase-file", "", "passphrase of the key entry of --p12 when it differs from the keystore's (Java keystores)")
 	f.StringVar(&opts.NewKey, "new-key", "", "file to write the new key to (required)")
 	f.StringVar(&opts.Out, "out", "", "file to write the renewal CSR to (required)")
 	f.IntVar(&opts.Bits, "bits", 0, "size of the new key (default 4096)")
@@ -123,8 +131,11 @@ func (o *RenewOptions) validate(a *App) error {
 	if o.NewKey == "" || o.Out == "" {
 		return usageErr("for example: --new-key client-2027.key --out client-2027.csr", "--new-key and --out are required")
 	}
-	if o.P12PassphraseFile != "" && o.P12 == "" {
-		return usageErr("--p12-passphrase-file opens --p12", "--p12-passphrase-file needs --p12")
+	if (o.P12PassphraseFile != "" || o.Alias != "" || o.P12KeyPassFile != "") && o.P12 == "" {
+		return usageErr("--p12-passphrase-file, --p12-key-passphrase-file and --alias apply to --p12", "--p12-passphrase-file, --p12-key-passphrase-file and --alias need --p12")
+	}
+	if n := btoi(o.P12PassphraseFile == "-") + btoi(o.P12KeyPassFile == "-") + btoi(o.PassphraseFile == "-"); n > 1 {
+		return usageErr("put one of the passphrases in a file", "--p12-passphrase-file and --passphrase-file cannot both read stdin")
 	}
 	if o.Profile != "" {
 		p, err := csr.ParseProfile(o.Profile)
@@ -195,7 +206,7 @@ func samePath(a, b string) bool {
 }
 
 func renewRun(ctx context.Context, a *App, opts *RenewOptions) error {
-	cur, err := a.currentLeaf(opts)
+	cur, err := a.currentLeaf(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -229,7 +240,7 @@ func renewRun(ctx context.Context, a *App, opts *RenewOptions) error {
 }
 
 // currentLeaf reads the certificate being renewed.
-func (a *App) currentLeaf(opts *RenewOptions) (*x509.Certificate, error) {
+func (a *App) currentLeaf(ctx context.Context, opts *RenewOptions) (*x509.Certificate, error) {
 	if opts.Cert != "" {
 		certs, err := keystore.ReadCertificates(opts.Cert)
 		if err != nil {
@@ -242,20 +253,22 @@ func (a *App) currentLeaf(opts *RenewOptions) (*x509.Certificate, error) {
 		}
 		return certs[0], nil
 	}
-	data, err := safefile.ReadFile(opts.P12, keystore.MaxInputSize)
-	if err != nil {
-		return nil, fmt.Errorf("reading --p12: %w", err)
+	sf := &storeFlags{PassphraseFile: opts.P12PassphraseFile, KeyPassphraseFile: opts.P12KeyPassFile, Alias: opts.Alias,
+		passFlag: "--p12-passphrase-file", envVar: envP12Passphrase}
+	st, err := a.openStore(ctx, opts.P12, sf)
+	if errors.Is(err, keystore.ErrWrongPassphrase) && strings.Contains(err.Error(), "--key-passphrase-file") {
+		return nil, &Error{Code: codeWrongPassphrase, Err: err,
+			Message: strings.ReplaceAll(err.Error(), "--key-passphrase-file", "--p12-key-passphrase-file"),
+			Hint:    "give the key entry's passphrase with --p12-key-passphrase-file FILE"}
 	}
-	pass, err := a.readSecret(secretSpec{what: "passphrase for " + opts.P12, file: opts.P12PassphraseFile,
-		fileFlag: "--p12-passphrase-file", envVar: envP12Passphrase})
 	if err != nil {
 		return nil, err
 	}
-	c, err := keystore.DecodePKCS12(data, string(pass))
+	e, err := keyEntry(opts.P12, st, opts.Alias)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", opts.P12, err)
+		return nil, err
 	}
-	return c.Leaf, nil
+	return e.Chain[0], nil
 }
 
 // applyOverrides puts csr-style flag values into the renewal's fields.
@@ -317,4 +330,11 @@ func overrideFlag(p csr.Profile, field string) string {
 		}
 	}
 	return ""
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -354,3 +354,107 @@ func TestRenewFromKeystore(t *testing.T) {
 		t.Error("the new key is not encrypted")
 	}
 }
+
+// TestRenewFromJavaKeystore renews a key entry of a keytool-made JKS with
+// two key entries (--alias picks it; without it the aliases are listed),
+// and the leaf of an openssl PKCS#12 with the empty password, which opens
+// without any passphrase given.
+func TestRenewFromJavaKeystore(t *testing.T) {
+	kt, osl := peerTool(t, "keytool"), peerTool(t, "openssl")
+	sb := newSandbox(t)
+	key := readTestKey(t, "keys/rsa2048-pkcs8.pem")
+	cert, _ := signFrejaClient(t, sb, key, hostileNow)
+	work, dir := t.TempDir(), t.TempDir()
+	run := func(name string, args ...string) {
+		t.Helper()
+		if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
+			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+		}
+	}
+	certPEM, keyPEM := filepath.Join(work, "rp.cer"), filepath.Join(work, "rp.key")
+	writePEMCert(t, certPEM, cert)
+	if err := os.WriteFile(keyPEM, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: mustPKCS8(t, key)}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty.p12")
+	run(osl, "pkcs12", "-export", "-in", certPEM, "-inkey", keyPEM, "-name", "rp", "-passout", "pass:", "-out", empty)
+	jks := filepath.Join(dir, "app.jks")
+	run(kt, "-importkeystore", "-noprompt", "-srckeystore", empty, "-srcstoretype", "PKCS12", "-srcstorepass", "", "-srcalias", "rp",
+		"-destkeystore", jks, "-deststoretype", "JKS", "-deststorepass", fixturePass, "-destkeypass", fixturePass)
+	run(kt, "-genkeypair", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=other", "-alias", "other", "-validity", "30",
+		"-storetype", "JKS", "-keystore", jks, "-storepass", fixturePass, "-keypass", fixturePass)
+	env := map[string]string{envP12Passphrase: fixturePass, envPassphrase: "a new passphrase"}
+	renew := func(env map[string]string, p12, name string, extra ...string) cmdRun {
+		args := append([]string{"renew", "--p12", p12, "--new-key", filepath.Join(dir, name+".key"), "--out", filepath.Join(dir, name+".csr"),
+			"--bits", "2048", "--env", "freja-test", "--at", renewAt.Format(time.RFC3339), "-o", "json"}, extra...)
+		return runCLI(env, nil, args...)
+	}
+	before := snapshot(t, dir)
+	r := renew(env, jks, "no-alias")
+	if r.exit != exitFailed || checkJSONFailure(t, r, nil) != "multiple_keys" || !strings.Contains(r.stdout, `\"rp\"`) || !strings.Contains(r.stdout, `\"other\"`) ||
+		!strings.Contains(r.stdout, "--alias NAME") {
+		t.Errorf("a JKS with two key entries and no --alias: want multiple_keys listing rp and other\n%s", r)
+	}
+	r = renew(env, jks, "bad-alias", "--alias", "nope")
+	if r.exit != exitFailed || checkJSONFailure(t, r, nil) != "no_such_alias" {
+		t.Errorf("--alias nope: want no_such_alias\n%s", r)
+	}
+	if d := diffSnapshots(before, snapshot(t, dir)); d != "" {
+		t.Errorf("a refused renewal wrote files:\n%s", d)
+	}
+	if r := runCLI(nil, nil, "renew", "--cert", certPEM, "--alias", "rp", "--new-key", filepath.Join(dir, "x.key"), "--out", filepath.Join(dir, "x.csr")); r.exit != exitUsage {
+		t.Errorf("--alias without --p12: want a usage error\n%s", r)
+	}
+
+	// A key entry with a passphrase of its own (keytool -destkeypass).
+	keyPass := filepath.Join(dir, "app2.jks")
+	run(kt, "-importkeystore", "-noprompt", "-srckeystore", empty, "-srcstoretype", "PKCS12", "-srcstorepass", "", "-srcalias", "rp",
+		"-destkeystore", keyPass, "-deststoretype", "JKS", "-deststorepass", fixturePass, "-destkeypass", "key-pass-22")
+	keyPassFile := filepath.Join(work, "keypass.txt")
+	if err := os.WriteFile(keyPassFile, []byte("key-pass-22\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = renew(env, keyPass, "no-key-pass")
+	if r.exit != exitFailed || checkJSONFailure(t, r, nil) != "wrong_passphrase" || !strings.Contains(r.stdout, "--p12-key-passphrase-file") {
+		t.Errorf("a key entry with its own passphrase: want wrong_passphrase naming --p12-key-passphrase-file\n%s", r)
+	}
+
+	jksHash, emptyHash := fileHash(t, jks), fileHash(t, empty)
+	for _, c := range []struct {
+		name, p12 string
+		env       map[string]string
+		extra     []string
+	}{
+		{"from-jks", jks, env, []string{"--alias", "rp"}},
+		{"from-empty", empty, map[string]string{envPassphrase: "a new passphrase"}, nil}, // no --p12 passphrase anywhere
+		{"from-keypass", keyPass, env, []string{"--p12-key-passphrase-file", keyPassFile}},
+	} {
+		r := renew(c.env, c.p12, c.name, c.extra...)
+		if r.exit != exitOK {
+			t.Errorf("%s: renew\n%s", c.name, r)
+			continue
+		}
+		req, err := x509.ParseCertificateRequest(pemBlock(t, mustRead(t, filepath.Join(dir, c.name+".csr"))))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if !bytes.Equal(req.RawSubject, cert.RawSubject) {
+			t.Errorf("%s: CSR subject %s, want the current certificate's %s", c.name, req.Subject, cert.Subject)
+		}
+		if req.PublicKey.(*rsa.PublicKey).Equal(&key.PublicKey) {
+			t.Errorf("%s: the renewal reuses the old key", c.name)
+		}
+	}
+	if fileHash(t, jks) != jksHash || fileHash(t, empty) != emptyHash {
+		t.Error("a keystore changed")
+	}
+}
+
+func pemBlock(t *testing.T, data []byte) []byte {
+	t.Helper()
+	b, _ := pem.Decode(data)
+	if b == nil {
+		t.Fatal("not PEM")
+	}
+	return b.Bytes
+}
