@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +20,9 @@ type ChecklistOptions struct {
 	Env        string
 	Dir        string
 	SandboxDir string
+	At         string
+
+	at time.Time // the time certificates are judged at (zero: now)
 }
 
 // NewChecklistCmd shows where the onboarding stands, derived from the files
@@ -60,6 +64,11 @@ For CAR the allow_list step shows this machine's outgoing address (found by aski
 operating system for the route, which sends nothing); behind NAT the API sees your
 public address instead.
 
+A folder in renewal (the current certificate, a newer key and a CSR with its subject) gets a
+renewal step: open until a certificate for the new key passes 'cert verify', then done;
+without a renewal, a warning once the client certificate has fewer than 30 days left.
+--at judges certificates at another time (RFC 3339) instead of now.
+
 Without --profile the profile is the environment's, or is recognised from a CSR or
 certificate in the folder (else CAR). Without --env: stage for CAR, freja-test for Freja.
 
@@ -70,6 +79,7 @@ Examples:
   caronboard checklist --dir ~/car --env stage
   caronboard checklist --profile freja --env freja-prod --dir ~/freja -o json
   caronboard checklist --env sandbox --dir rehearsal --sandbox-dir rehearsal/sandbox
+  caronboard checklist --dir ~/car --env api --at 2027-10-01T00:00:00Z
 
 Exit codes: 0 whatever the state (the checklist reports, it does not judge), 2 usage
 error (bad flags, no such folder).`,
@@ -79,6 +89,13 @@ error (bad flags, no such folder).`,
 				if _, err := csr.ParseProfile(opts.Profile); err != nil {
 					return usageErr("use --profile car or --profile freja", "unknown profile %q", opts.Profile)
 				}
+			}
+			if opts.At != "" {
+				at, err := parseAt(opts.At, a.Now)
+				if err != nil {
+					return err
+				}
+				opts.at = at
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -91,6 +108,7 @@ error (bad flags, no such folder).`,
 	f.StringVar(&opts.Env, "env", "", "environment (default: stage for CAR, freja-test for Freja)")
 	f.StringVar(&opts.Dir, "dir", ".", "the folder holding the key, CSR, certificates and keystores")
 	f.StringVar(&opts.SandboxDir, "sandbox-dir", "", "sandbox folder, for --env sandbox (default: caronboard/sandbox in the user config folder)")
+	f.StringVar(&opts.At, "at", "", "judge expiry and renewal at this time (RFC 3339) instead of now")
 	markConfigurable(f, "profile")
 	c.AddCommand(newChecklistFrejaRPCmd(a, nil))
 	return c

@@ -55,7 +55,11 @@ func (a *App) checklistContext(opts *ChecklistOptions, folder *checklist.Folder)
 	}
 	c.env, c.profile = env, profile
 	sandbox := env.CA == "sandbox"
-	in := checklist.Input{Profile: profile, Folder: folder, Now: a.Now(),
+	now := opts.at
+	if now.IsZero() {
+		now = a.Now()
+	}
+	in := checklist.Input{Profile: profile, Folder: folder, Now: now,
 		Env: checklist.Env{Name: env.Name, Description: env.Description, Sandbox: sandbox,
 			Production: env.Name == "api" || env.Name == "freja-prod"}}
 	if roots, src, err := a.serverRoots(env, nil, c.sandboxDir); err == nil {
