@@ -19,6 +19,7 @@ func FuzzScanData(f *testing.F) {
 	}
 	f.Add([]byte("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"))
 	f.Add([]byte{0x30, 0x82, 0x01, 0x00})
+	f.Add([]byte{0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 'a'}) // a JKS header: keystore.OpenStore's Java path
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s := &Scanner{At: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), Warn: 30 * 24 * time.Hour, Passphrase: []byte("x")}
 		s.AddData("fuzz.pem", data)
