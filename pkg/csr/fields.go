@@ -220,6 +220,7 @@ func commonChecks(name, v string) []*FieldError {
 				"remove it; it makes the text display differently from what it is"))
 		}
 	}
+	errs = append(errs, invisibleChecks(mk, v)...)
 	if r, _ := utf8.DecodeRuneInString(v); isSpace(r) {
 		errs = append(errs, mk("starts with "+spaceName(r), "remove the space at the start"))
 	}
