@@ -51,7 +51,7 @@ Exit codes: 0 success, 1 the operation or check failed, 2 usage error.`,
 	pf.BoolVar(&a.Debug, "debug", false, "on failure, print the chain of underlying errors to stderr")
 	markConfigurable(pf, "output", "no-input", "quiet")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &Error{Code: codeUsage, Message: err.Error(), Hint: "see '" + c.CommandPath() + " --help'", Err: err}
+		return &Error{Code: codeUsage, Message: err.Error() + flagSuggestion(c, err), Hint: "see '" + c.CommandPath() + " --help'", Err: err}
 	})
 
 	root.AddCommand(
