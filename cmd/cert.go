@@ -43,7 +43,7 @@ type CertVerifyOptions struct {
 	At             string
 	PassphraseFile string
 	// Alias, KeyPassphraseFile and NoPassphrase apply when --cert is a
-	// keystore (PKCS#12 or Java JKS).
+	// keystore (PKCS#12 or Java JKS); NoPassphrase also to --key.
 	Alias             string
 	KeyPassphraseFile string
 	NoPassphrase      bool
@@ -108,7 +108,7 @@ not be read, 2 usage error.`,
 	f.StringVar(&opts.PassphraseFile, "passphrase-file", "", "passphrase of --key, or of --cert when it is a keystore (- for stdin)")
 	f.StringVar(&opts.Alias, "alias", "", "when --cert is a keystore with several key entries: the one to check")
 	f.StringVar(&opts.KeyPassphraseFile, "key-passphrase-file", "", "when --cert is a Java keystore: the key entry's own passphrase")
-	f.BoolVar(&opts.NoPassphrase, "no-passphrase", false, "when --cert is a keystore: it has no passphrase")
+	f.BoolVar(&opts.NoPassphrase, "no-passphrase", false, "--cert (a keystore) or --key has no passphrase: do not ask (an encrypted key is refused)")
 	markConfigurable(f, "profile")
 	registerProfileCompletion(c)
 	return c
@@ -158,8 +158,8 @@ func certVerifyRun(ctx context.Context, a *App, opts *CertVerifyOptions) error {
 			in.Roots = profileInput(st, e, nil, &PKCS12InspectOptions{}).Roots
 		}
 	} else {
-		if opts.Alias != "" || opts.KeyPassphraseFile != "" || opts.NoPassphrase {
-			return usageErr("use them when --cert is a keystore", "--alias, --key-passphrase-file and --no-passphrase apply to a keystore given as --cert")
+		if opts.Alias != "" || opts.KeyPassphraseFile != "" || (opts.NoPassphrase && opts.Key == "") {
+			return usageErr("use them when --cert is a keystore (--no-passphrase: or with --key)", "--alias, --key-passphrase-file and --no-passphrase apply to a keystore given as --cert")
 		}
 		certs, err := keystore.ReadCertificates(opts.Cert)
 		if err != nil {
@@ -168,7 +168,8 @@ func certVerifyRun(ctx context.Context, a *App, opts *CertVerifyOptions) error {
 		in = verify.CertInput{Leaf: certs[0], Others: certs[1:], Roots: roots, Profile: opts.profile, At: opts.at}
 	}
 	if opts.Key != "" {
-		key, _, err := a.loadKey(opts.Key, opts.PassphraseFile, "--passphrase-file", envPassphrase)
+		key, _, err := a.loadKeyFrom(opts.Key, keySource{passFile: opts.PassphraseFile, passFlag: "--passphrase-file", passEnv: envPassphrase,
+			noPassphrase: opts.NoPassphrase, noPassFlag: "--no-passphrase"})
 		if err != nil {
 			return err
 		}

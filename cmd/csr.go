@@ -68,7 +68,8 @@ so for the same key the CSR is byte-identical to OpenSSL's. Every problem is rep
 at once, each naming its field, and nothing is written until all are fixed.
 
 --key reads PKCS#1, PKCS#8, encrypted PKCS#8 and legacy encrypted PEM keys; its
-passphrase comes from --passphrase-file or CARONBOARD_PASSPHRASE or a prompt.
+passphrase comes from --passphrase-file or CARONBOARD_PASSPHRASE or a prompt;
+--no-passphrase says the key has none (never asked; an encrypted key is refused).
 --new-key makes a new key first (--bits, default 4096), encrypted with the passphrase
 from the same sources (asked twice), or unencrypted with --no-passphrase.
 --zip also writes OUT.zip holding the CSR, ready to mail to Freja partner support.
@@ -106,7 +107,7 @@ Exit codes: 0 written, 1 invalid input or failure (nothing written), 2 usage err
 	f.StringVar(&opts.OrgCode, "org-code", "", "car: CN, your organisation code from the E-faktura rulebook")
 	f.StringVar(&opts.Role, "role", "", "car: OU, your role: bank, ctd or internal")
 	f.StringVar(&opts.PassphraseFile, "passphrase-file", "", "passphrase of --key, or the new passphrase for --new-key (- for stdin)")
-	f.BoolVar(&opts.NoPassphrase, "no-passphrase", false, "with --new-key: write the key unencrypted")
+	f.BoolVar(&opts.NoPassphrase, "no-passphrase", false, "with --new-key: write the key unencrypted; with --key: the key has none, do not ask")
 	f.BoolVar(&opts.Zip, "zip", false, "also write OUT.zip holding the CSR")
 	f.BoolVar(&opts.Force, "force", false, "replace existing output files (atomically)")
 	markConfigurable(f, "profile", "bits", "org", "org-id", "country", "unit", "common-name", "org-code", "role")
@@ -134,8 +135,8 @@ func (o *CSROptions) validate(cmd *cobra.Command) error {
 	if o.bitsSet && o.NewKey == "" {
 		return usageErr("--bits sizes a new key: use it with --new-key", "--bits needs --new-key")
 	}
-	if o.NoPassphrase && (o.NewKey == "" || o.PassphraseFile != "") {
-		return usageErr("--no-passphrase only says that a --new-key is stored unencrypted", "--no-passphrase needs --new-key and no --passphrase-file")
+	if o.NoPassphrase && o.PassphraseFile != "" {
+		return usageErr("--no-passphrase says there is no passphrase: drop one of them", "--passphrase-file and --no-passphrase cannot be used together")
 	}
 	if o.Out == o.NewKey || o.Out == o.Key || (o.Zip && o.Out+".zip" == o.NewKey) {
 		return usageErr("write the CSR and the key to different files", "--out must not name the key file")
@@ -235,7 +236,8 @@ func (o *CSROptions) subject() (csr.Subject, error) {
 // passphrase to encrypt it with.
 func (o *CSROptions) signingKey(ctx context.Context, a *App) (*rsa.PrivateKey, keyReport, []byte, error) {
 	if o.Key != "" {
-		key, rep, err := a.loadKey(o.Key, o.PassphraseFile, "--passphrase-file", envPassphrase)
+		key, rep, err := a.loadKeyFrom(o.Key, keySource{passFile: o.PassphraseFile, passFlag: "--passphrase-file", passEnv: envPassphrase,
+			noPassphrase: o.NoPassphrase, noPassFlag: "--no-passphrase"})
 		if err != nil {
 			return nil, rep, nil, err
 		}

@@ -15,6 +15,7 @@ const (
 	codeInterrupted        = "interrupted"              // Ctrl-C or SIGTERM: nothing was written
 	codeExists             = "exists"                   // the output file exists and --force was not given
 	codeWrongPassphrase    = "wrong_passphrase"         // the passphrase does not open the key or keystore
+	codeKeyEncrypted       = "key_encrypted"            // --no-passphrase says the key has none, but it is encrypted
 	codePassphraseRequired = "passphrase_required"      // a passphrase is needed and there is no way to ask
 	codePassphraseFile     = "passphrase_file"          // the passphrase file cannot be read
 	codeEmptyPassphrase    = "empty_passphrase"         // the passphrase given is empty

@@ -62,24 +62,57 @@ func (a *App) writeKey(ctx context.Context, path string, key *rsa.PrivateKey, pa
 	return rep, nil
 }
 
+// keySource says where a key's passphrase may come from. NoPassphrase
+// (--no-passphrase) means the user says the key has none: never ask, and
+// refuse an encrypted key.
+type keySource struct {
+	passFile, passFlag, passEnv string
+	noPassphrase                bool
+	noPassFlag                  string // the flag that set noPassphrase, for the error
+}
+
 // loadKey reads a private key in any supported form, asking for its
 // passphrase only if it is encrypted.
 func (a *App) loadKey(path, passFile, passFlag, passEnv string) (*rsa.PrivateKey, keyReport, error) {
+	return a.loadKeyFrom(path, keySource{passFile: passFile, passFlag: passFlag, passEnv: passEnv})
+}
+
+// loadKeyFrom is loadKey with every passphrase option. The permission
+// warning is given only for a file that holds a private key: an encrypted
+// one before its passphrase is asked for, any other once it parsed (a
+// certificate passed as --key gets the error that it is not a key, alone).
+func (a *App) loadKeyFrom(path string, src keySource) (*rsa.PrivateKey, keyReport, error) {
 	data, err := safefile.ReadFile(path, keystore.MaxInputSize)
 	if err != nil {
 		return nil, keyReport{}, fmt.Errorf("reading the key: %w", err)
 	}
-	if w := keystore.PermissionWarning(path); w != "" {
-		a.Warn(w)
+	encrypted := keystore.IsEncrypted(data)
+	if encrypted {
+		if src.noPassphrase {
+			return nil, keyReport{}, &Error{Code: codeKeyEncrypted,
+				Message: fmt.Sprintf("%s is encrypted, but %s says it has no passphrase", path, src.noPassFlag),
+				Hint:    fmt.Sprintf("drop %s and give the key's passphrase with %s FILE (- for stdin) or %s", src.noPassFlag, src.passFlag, src.passEnv)}
+		}
+		a.warnPermissions(path)
 	}
 	pass := func() ([]byte, error) {
-		return a.readSecret(secretSpec{what: "passphrase for " + path, file: passFile, fileFlag: passFlag, envVar: passEnv})
+		return a.readSecret(secretSpec{what: "passphrase for " + path, file: src.passFile, fileFlag: src.passFlag, envVar: src.passEnv})
 	}
 	key, info, err := keystore.ParsePrivateKey(data, pass)
 	if err != nil {
 		return nil, keyReport{}, fmt.Errorf("%s: %w", path, err)
 	}
+	if !encrypted {
+		a.warnPermissions(path)
+	}
 	return key, describeKey(path, key, info), nil
+}
+
+// warnPermissions warns when others can read or change a key file.
+func (a *App) warnPermissions(path string) {
+	if w := keystore.PermissionWarning(path); w != "" {
+		a.Warn(w)
+	}
 }
 
 // describeKey fills a keyReport from a key and how it is stored.

@@ -36,8 +36,8 @@ type PingOptions struct {
 	ProxyPasswordFile string
 	// IPv4 and IPv6 force an address family.
 	IPv4, IPv6 bool
-	// Alias, KeyPassphraseFile and NoPassphrase apply to --p12 (any
-	// keystore: PKCS#12 or Java JKS).
+	// Alias and KeyPassphraseFile apply to --p12 (any keystore: PKCS#12 or
+	// Java JKS); NoPassphrase to --p12 or --key.
 	Alias             string
 	KeyPassphraseFile string
 	NoPassphrase      bool
@@ -131,7 +131,7 @@ Exit codes: 0 connected and accepted, 1 a probe failed, 2 usage error.`,
 	f.StringVar(&opts.PassphraseFile, "passphrase-file", "", "passphrase of --p12 or --key (- for stdin)")
 	f.StringVar(&opts.Alias, "alias", "", "the key entry of --p12 to use, in a keystore with several")
 	f.StringVar(&opts.KeyPassphraseFile, "key-passphrase-file", "", "passphrase of the key entry in --p12 when it differs from the keystore's (Java keystores)")
-	f.BoolVar(&opts.NoPassphrase, "no-passphrase", false, "--p12 has no passphrase (do not ask)")
+	f.BoolVar(&opts.NoPassphrase, "no-passphrase", false, "--p12 or --key has no passphrase: do not ask (an encrypted key is refused)")
 	f.StringVar(&opts.SandboxDir, "sandbox-dir", "", "sandbox folder, for --env sandbox (default: caronboard/sandbox in the user config folder)")
 	f.StringVar(&opts.Proxy, "proxy", "", "connect through this proxy (http://HOST:PORT or socks5://HOST:PORT), or none")
 	f.BoolVar(&opts.NoProxy, "no-proxy", false, "connect directly, whatever HTTPS_PROXY or the config file say")
@@ -162,8 +162,8 @@ func (o *PingOptions) validate() error {
 		return usageErr("give both --cert and --key", "--cert and --key go together")
 	case o.All && (o.Addr != "" || o.ServerName != ""):
 		return usageErr("--addr and --server-name apply to one environment: use them with --env", "--addr and --server-name cannot be used with --all")
-	case o.P12 == "" && (o.Alias != "" || o.KeyPassphraseFile != "" || o.NoPassphrase):
-		return usageErr("use them with --p12 FILE", "--alias, --key-passphrase-file and --no-passphrase apply to --p12")
+	case o.P12 == "" && (o.Alias != "" || o.KeyPassphraseFile != ""):
+		return usageErr("use them with --p12 FILE", "--alias and --key-passphrase-file apply to --p12")
 	case o.NoPassphrase && o.PassphraseFile != "":
 		return usageErr("give one of them", "--no-passphrase and --passphrase-file cannot be combined")
 	case o.Timeout <= 0:
@@ -315,7 +315,8 @@ func (a *App) clientCredential(ctx context.Context, opts *PingOptions, envs []*E
 		if err != nil {
 			return nil, blame(err, "cert")
 		}
-		k, _, err := a.loadKey(key, opts.PassphraseFile, "--passphrase-file", envPassphrase)
+		k, _, err := a.loadKeyFrom(key, keySource{passFile: opts.PassphraseFile, passFlag: "--passphrase-file", passEnv: envPassphrase,
+			noPassphrase: opts.NoPassphrase, noPassFlag: "--no-passphrase"})
 		if err != nil {
 			return nil, blame(err, "key")
 		}

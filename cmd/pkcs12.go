@@ -26,6 +26,7 @@ type PKCS12Options struct {
 	Name              string
 	Legacy            bool
 	KeyPassphraseFile string
+	NoKeyPassphrase   bool
 	PassphraseFile    string
 	Force             bool
 	// From rebuilds an existing keystore (PKCS#12 or JKS) instead of
@@ -107,6 +108,8 @@ Exit codes: 0 written, 1 refused or failed (nothing written), 2 usage error.`,
 	f.StringVar(&opts.Name, "name", "", "alias (friendly name) of the key entry (default: the certificate's CN)")
 	f.BoolVar(&opts.Legacy, "legacy", false, "3DES/SHA-1 encryption for old consumers (see above)")
 	f.StringVar(&opts.KeyPassphraseFile, "key-passphrase-file", "", "passphrase of --key (- for stdin)")
+	f.BoolVar(&opts.NoKeyPassphrase, "no-key-passphrase", false, "--key has no passphrase: do not ask (an encrypted key is refused)")
+	c.MarkFlagsMutuallyExclusive("key-passphrase-file", "no-key-passphrase")
 	f.StringVar(&opts.PassphraseFile, "passphrase-file", "", "passphrase for the new keystore (- for stdin)")
 	f.BoolVar(&opts.Force, "force", false, "replace an existing file (atomically)")
 	f.StringVar(&opts.From, "from", "", "rebuild this keystore (PKCS#12 of any age, or Java JKS) instead of --cert/--key")
@@ -203,7 +206,8 @@ func (a *App) fromFiles(opts *PKCS12Options, roots []*x509.Certificate) (*rsa.Pr
 	if err != nil {
 		return nil, nil, err
 	}
-	key, _, err := a.loadKey(opts.Key, opts.KeyPassphraseFile, "--key-passphrase-file", envKeyPassphrase)
+	key, _, err := a.loadKeyFrom(opts.Key, keySource{passFile: opts.KeyPassphraseFile, passFlag: "--key-passphrase-file", passEnv: envKeyPassphrase,
+		noPassphrase: opts.NoKeyPassphrase, noPassFlag: "--no-key-passphrase"})
 	if err != nil {
 		return nil, nil, err
 	}
