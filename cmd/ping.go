@@ -212,10 +212,17 @@ func pingRun(cmd *cobra.Command, a *App, opts *PingOptions) error {
 			if !opts.All {
 				return err
 			}
-			skipped = append(skipped, pingSkip{Env: e.Name, Reason: classify(err).Message})
+			ce := classify(err)
+			skipped = append(skipped, pingSkip{Env: e.Name, Reason: ce.Message, Hint: ce.Hint})
 			continue
 		}
 		targets = append(targets, t)
+	}
+	if opts.All && len(targets) == 0 {
+		res := &pingResult{Results: []*verify.ProbeResult{}, Skipped: skipped}
+		a.SetResult(res)
+		res.printTable(a)
+		return errNothingToProbe(skipped)
 	}
 	if err := a.proxies(opts, envs, targets); err != nil {
 		return err
@@ -254,6 +261,20 @@ func pingRun(cmd *cobra.Command, a *App, opts *PingOptions) error {
 type pingSkip struct {
 	Env    string `json:"env"`
 	Reason string `json:"reason"`
+	Hint   string `json:"hint,omitempty"`
+}
+
+// errNothingToProbe fails ping --all when every environment was skipped:
+// six "skip" rows are no proof of anything. Each environment is a detail
+// with what it lacks as its hint.
+func errNothingToProbe(skipped []pingSkip) *Error {
+	e := &Error{Code: "nothing_to_probe", Exit: exitFailed,
+		Message: fmt.Sprintf("nothing to probe: all %d environments were skipped", len(skipped)),
+		Hint:    "give at least one environment what its line above says it lacks, then run ping --all again"}
+	for _, s := range skipped {
+		e.Details = append(e.Details, Detail{Field: s.Env, Message: s.Env + ": " + s.Reason, Hint: s.Hint})
+	}
+	return e
 }
 
 // pingResult is what `caronboard ping` reports.
