@@ -23,8 +23,9 @@ import (
 // NewDemoCmd rehearses the whole lifecycle offline against the sandbox.
 func NewDemoCmd(a *App) *cobra.Command {
 	var dir string
+	var force bool
 	c := &cobra.Command{
-		Use:   "demo [--dir DIR]",
+		Use:   "demo [--dir DIR [--force]]",
 		Short: "Rehearse the whole lifecycle offline against the built-in sandbox",
 		Long: `Run the whole client-certificate lifecycle on this machine, printing each command as
 you would type it and what it answered:
@@ -35,19 +36,23 @@ you would type it and what it answered:
 
 It needs no network and no real CA. Without --dir it works in a temporary folder that
 is removed at the end; with --dir the files stay there to look at. The passphrases are
-written to files in that folder (demo material only).
+written to files in that folder (demo material only). A --dir that already holds any
+file the demo writes (client.key, client.p12, …) is refused, naming them, unless --force
+is given: the demo never silently replaces a real key.
 
 Examples:
   caronboard demo
   caronboard demo --dir ./rehearsal
+  caronboard demo --dir ./rehearsal --force    # run it again in the same folder
 
 Exit codes: 0 every step worked, 1 a step failed, 2 usage error.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return demoRun(cmd.Context(), a, dir)
+			return demoRun(cmd.Context(), a, dir, force)
 		},
 	}
 	c.Flags().StringVar(&dir, "dir", "", "keep the demo's files in this folder (created if missing)")
+	c.Flags().BoolVar(&force, "force", false, "with --dir: replace the files an earlier demo left there")
 	return c
 }
 
@@ -66,8 +71,13 @@ type demo struct {
 	steps []demoStep
 }
 
-func demoRun(ctx context.Context, a *App, dir string) error {
+func demoRun(ctx context.Context, a *App, dir string, force bool) error {
 	keep := dir != ""
+	if keep && !force {
+		if err := checkDemoDir(dir); err != nil {
+			return err
+		}
+	}
 	if !keep {
 		tmp, err := os.MkdirTemp("", "caronboard-demo-")
 		if err != nil {
@@ -96,6 +106,26 @@ func demoRun(ctx context.Context, a *App, dir string) error {
 		a.Infof("The temporary folder was removed; run 'caronboard demo --dir DIR' to keep the files.\n")
 	}
 	return nil
+}
+
+// demoFiles are the names the demo writes in its folder.
+var demoFiles = []string{"key-pass.txt", "p12-pass.txt", "sandbox", "client.key", "client.csr", "client.cer", "client.p12", "result.json"}
+
+// checkDemoDir refuses a folder holding any file the demo would write: the
+// demo replaces its files, and in a real folder they are the user's.
+func checkDemoDir(dir string) error {
+	var found []string
+	for _, name := range demoFiles {
+		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+			found = append(found, name)
+		}
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	return &Error{Code: "exists", Exit: exitFailed, Err: keystore.ErrExists,
+		Message: fmt.Sprintf("%s already holds %s, which the demo would replace", dir, strings.Join(found, ", ")),
+		Hint:    "give a new or empty --dir; or, if these are an earlier demo's files, pass --force to replace them"}
 }
 
 // p joins a name to the demo folder.
