@@ -38,6 +38,9 @@ type App struct {
 	// noPingRecord keeps ping from recording its outcome for the checklist
 	// (the demo's rehearsal must not look like the user's own ping).
 	noPingRecord bool
+	// noNextSteps keeps csr from printing its "Next steps" (init prints the
+	// checklist, which says the same).
+	noNextSteps bool
 }
 
 // newApp returns an App bound to the process's standard streams.

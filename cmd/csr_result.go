@@ -37,6 +37,9 @@ func (r *csrResult) print(a *App) {
 	a.Infof("\nSubject:            %s\n", r.Subject)
 	a.Infof("Key:                RSA %d bits (%s)\n", r.Key.Bits, r.Key.File)
 	a.Infof("Public key SHA-256: %s\n", r.Key.PublicKeySHA256)
+	if a.noNextSteps {
+		return
+	}
 	a.Infof("\nNext steps:\n")
 	for i, s := range r.NextSteps {
 		a.Infof("  %d. %s\n", i+1, s)

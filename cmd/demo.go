@@ -123,7 +123,7 @@ func checkDemoDir(dir string) error {
 	if len(found) == 0 {
 		return nil
 	}
-	return &Error{Code: "exists", Exit: exitFailed, Err: keystore.ErrExists,
+	return &Error{Code: codeExists, Err: safefile.ErrExists,
 		Message: fmt.Sprintf("%s already holds %s, which the demo would replace", dir, strings.Join(found, ", ")),
 		Hint:    "give a new or empty --dir; or, if these are an earlier demo's files, pass --force to replace them"}
 }

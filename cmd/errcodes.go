@@ -70,6 +70,7 @@ const (
 	codeNoConfigDir        = "no_config_dir"            // there is no user config folder
 	codeBatchFailed        = "batch_failed"             // some tokens of jws verify --batch were refused
 	codePingFailed         = "ping_failed"              // ping --all found environments that do not work
+	codeNothingToProbe     = "nothing_to_probe"         // ping --all skipped every environment (the hints say what each lacks)
 	codeFrejaRPRejected    = "freja_rp_rejected"        // the Freja relying-party details are not accepted
 	codeNoSandbox          = "no_sandbox"               // there is no sandbox (run sandbox init)
 	codeSandboxDamaged     = "sandbox_damaged"          // the sandbox's files are damaged

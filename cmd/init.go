@@ -138,11 +138,12 @@ func errInitNoTerminal() *Error {
 		Code:    codeNoTerminal,
 		Message: "init asks questions and needs a terminal (stdin is not one, or --no-input was given)",
 		Hint:    "run the commands above instead; give the key's passphrase with --passphrase-file FILE (- for stdin) or " + envPassphrase,
+		// The alternatives are hints, not errors: one thing went wrong.
 		Details: []Detail{
-			{Field: "car", Message: "CAR:   caronboard csr --profile car --new-key client.key --out client.csr --org-code CODE --role bank|ctd|internal --passphrase-file F"},
-			{Field: "freja", Message: "Freja: caronboard csr --profile freja --new-key rp.key --out rp.csr --zip --org NAME --org-id NUMBER [--country CC] [--unit OU] [--common-name CN] --passphrase-file F"},
-			{Field: "key", Message: "a key alone: caronboard key --out FILE [--bits 2048|3072|4096] --passphrase-file F (then csr --key FILE)"},
-			{Field: "next", Message: "then: caronboard cert verify, caronboard pkcs12, caronboard ping --env NAME, caronboard client RUNTIME --env NAME --out DIR (see each one's --help)"},
+			{Field: "car", Hint: "CAR:   caronboard csr --profile car --new-key client.key --out client.csr --org-code CODE --role bank|ctd|internal --passphrase-file F"},
+			{Field: "freja", Hint: "Freja: caronboard csr --profile freja --new-key rp.key --out rp.csr --zip --org NAME --org-id NUMBER [--country CC] [--unit OU] [--common-name CN] --passphrase-file F"},
+			{Field: "key", Hint: "a key alone: caronboard key --out FILE [--bits 2048|3072|4096] --passphrase-file F (then csr --key FILE)"},
+			{Field: "next", Hint: "then: caronboard cert verify, caronboard pkcs12, caronboard ping --env NAME, caronboard client RUNTIME --env NAME --out DIR (see each one's --help)"},
 		},
 	}
 }

@@ -36,6 +36,12 @@ func (g *guide) printChecklist() error {
 			g.a.Infof("  $ %s\n", c)
 		}
 	}
+	if g.files.has(g.files.P12) {
+		g.a.Infof("\nThen set up your application: the server's CA as a trust store, and a working client to start from:\n")
+		for _, c := range g.appCommands() {
+			g.a.Infof("  $ %s\n", c)
+		}
+	}
 	g.a.Infof("\nRun 'caronboard init --dir %s' again at any step: it sees what is there and continues.\n", shellWord(g.dir))
 	return nil
 }
@@ -94,6 +100,19 @@ func (g *guide) nextCommands() []string {
 func (g *guide) clientArgs() []string {
 	args := append([]string{"client", "java"}, g.pingArgs()[1:]...)
 	return append(args, "--out", filepath.Join(filepath.Dir(g.files.P12), g.state.Env+"-client"))
+}
+
+// appCommands set up the user's application once the keystore exists: the
+// environment's trust store and a client example for a runtime.
+func (g *guide) appCommands() []string {
+	f := g.files
+	dir := filepath.Dir(f.Key)
+	trust := []string{"truststore", "--env", g.state.Env, "--format", "pkcs12", "--no-passphrase", "--out", filepath.Join(dir, g.state.Env+"-truststore.p12")}
+	if f.profile == csr.CAR && g.state.Env != "sandbox" {
+		trust = append(trust, "--ca", f.CA)
+	}
+	client := "caronboard client java|python|node|go|curl|openssl " + shellWords([]string{"--env", g.state.Env, "--p12", f.P12, "--out", filepath.Join(dir, "client-example")})
+	return []string{"caronboard " + shellWords(trust), client}
 }
 
 func (g *guide) pinged() bool {

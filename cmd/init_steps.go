@@ -177,7 +177,7 @@ func (g *guide) sub(title string, args []string, secrets map[string]string, secr
 	if g.a.JSON() || g.a.Quiet {
 		out = &indentWriter{w: g.a.ErrOut}
 	}
-	s := subcommand{args: args, out: out, errOut: &indentWriter{w: g.a.ErrOut},
+	s := subcommand{args: args, out: out, errOut: &indentWriter{w: g.a.ErrOut}, noNextSteps: true,
 		getenv: func(k string) string {
 			if v, ok := secrets[k]; ok {
 				return v

@@ -121,6 +121,9 @@ func TestInitAccessibleCAR(t *testing.T) {
 	if strings.Contains(r.out+r.prompts, "secret one") {
 		t.Error("the passphrase appears in the output")
 	}
+	if strings.Contains(r.out, "Next steps:") {
+		t.Errorf("init printed csr's Next steps, and then the checklist that repeats them:\n%s", r.out)
+	}
 	var st initState
 	data, _ := os.ReadFile(filepath.Join(dir, initStateFile))
 	if err := json.Unmarshal(data, &st); err != nil || st != (initState{Profile: "car", Env: "stage"}) {
@@ -264,7 +267,9 @@ func TestInitResumeCAR(t *testing.T) {
 	if r.code != exitOK || strings.Contains(r.out, "== Build the PKCS#12") {
 		t.Fatalf("third run:\n%s", r)
 	}
-	mustContain(t, "stdout", r.out, "found client.p12", "caronboard ping --env ci --p12 ")
+	mustContain(t, "stdout", r.out, "found client.p12", "caronboard ping --env ci --p12 ",
+		"Then set up your application", "$ caronboard truststore --env ci --format pkcs12 --no-passphrase --out "+filepath.Join(dir, "ci-truststore.p12")+" --ca "+filepath.Join(dir, "ca.cer"),
+		"$ caronboard client java|python|node|go|curl|openssl --env ci --p12 "+filepath.Join(dir, "client.p12"))
 }
 
 func copyFile(t *testing.T, from, to string) {
@@ -287,6 +292,11 @@ func TestInitNoTerminal(t *testing.T) {
 		t.Fatalf("exit %d, want 2\n%s%s", code, out, errOut)
 	}
 	mustContain(t, "stderr", errOut.String(), "needs a terminal", "caronboard csr --profile car --new-key", "caronboard csr --profile freja --new-key", "--passphrase-file")
+	// One error; the alternatives are hints.
+	if n := strings.Count(errOut.String(), "caronboard: error:"); n != 1 {
+		t.Errorf("%d error lines, want 1:\n%s", n, errOut)
+	}
+	mustContain(t, "stderr", errOut.String(), "caronboard: hint:    CAR: caronboard csr --profile car", "caronboard: hint:    Freja: caronboard csr --profile freja")
 
 	a, out, _ = testApp(nil)
 	a.Prompter = newHuhAsker(strings.NewReader(""), io.Discard, true, a.Getenv)

@@ -4,6 +4,10 @@ import (
 	"context"
 	"crypto/rsa"
 	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
 
 	"github.com/caronboard/caronboard/internal/keygen"
 	"github.com/caronboard/caronboard/internal/safefile"
@@ -35,10 +39,12 @@ func (a *App) newKeyPassphrase(file string, noPassphrase bool) ([]byte, error) {
 	})
 }
 
-// generateKey makes an RSA key, racing one generator per CPU.
+// generateKey makes an RSA key, racing one generator per CPU. The progress
+// line goes to stderr before the work, and only on a terminal: in a log or a
+// transcript it would land after the result it announces.
 func (a *App) generateKey(ctx context.Context, bits int) (*rsa.PrivateKey, error) {
-	if !a.Quiet && !a.JSON() {
-		fmt.Fprintf(a.ErrOut, "Generating an RSA-%d key…\n", bits)
+	if !a.Quiet && !a.JSON() && isTerminalWriter(a.ErrOut) {
+		fmt.Fprintf(a.ErrOut, "Generating an RSA-%d key…\n", bits) // *os.File: unbuffered
 	}
 	return keygen.RSA(ctx, bits, 0)
 }
@@ -113,6 +119,18 @@ func (a *App) warnPermissions(path string) {
 	if w := keystore.PermissionWarning(path); w != "" {
 		a.Warn(w)
 	}
+}
+
+// isTerminalWriter reports whether w is a terminal, looking through init's
+// indenting of its steps' output.
+func isTerminalWriter(w io.Writer) bool {
+	switch v := w.(type) {
+	case *os.File:
+		return term.IsTerminal(int(v.Fd()))
+	case *indentWriter:
+		return isTerminalWriter(v.w)
+	}
+	return false
 }
 
 // describeKey fills a keyReport from a key and how it is stored.

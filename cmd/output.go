@@ -60,7 +60,9 @@ func printError(w io.Writer, e *Error) {
 	writeLine(w, "caronboard: error: "+oneLine(e.Message))
 	if len(e.Details) > 1 {
 		for _, d := range e.Details {
-			writeLine(w, "caronboard: error:   "+oneLine(d.Message))
+			if d.Message != "" { // a detail without a message is a hint alone
+				writeLine(w, "caronboard: error:   "+oneLine(d.Message))
+			}
 			if d.Hint != "" {
 				writeLine(w, "caronboard: hint:    "+oneLine(d.Hint))
 			}

@@ -268,7 +268,7 @@ type pingSkip struct {
 // six "skip" rows are no proof of anything. Each environment is a detail
 // with what it lacks as its hint.
 func errNothingToProbe(skipped []pingSkip) *Error {
-	e := &Error{Code: "nothing_to_probe", Exit: exitFailed,
+	e := &Error{Code: codeNothingToProbe,
 		Message: fmt.Sprintf("nothing to probe: all %d environments were skipped", len(skipped)),
 		Hint:    "give at least one environment what its line above says it lacks, then run ping --all again"}
 	for _, s := range skipped {
