@@ -138,6 +138,7 @@ func errInitNoTerminal() *Error {
 		Code:    codeNoTerminal,
 		Message: "init asks questions and needs a terminal (stdin is not one, or --no-input was given)",
 		Hint:    "run the commands above instead; give the key's passphrase with --passphrase-file FILE (- for stdin) or " + envPassphrase,
+		Exit:    exitUsage,
 		// The alternatives are hints, not errors: one thing went wrong.
 		Details: []Detail{
 			{Field: "car", Hint: "CAR:   caronboard csr --profile car --new-key client.key --out client.csr --org-code CODE --role bank|ctd|internal --passphrase-file F"},
