@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"io"
 	"os"
 	"time"
@@ -41,6 +42,9 @@ type App struct {
 	// noNextSteps keeps csr from printing its "Next steps" (init prints the
 	// checklist, which says the same).
 	noNextSteps bool
+	// ctx is the running command's context (set by Run), so that prompts
+	// stop at the first Ctrl-C.
+	ctx context.Context
 }
 
 // newApp returns an App bound to the process's standard streams.

@@ -103,6 +103,9 @@ func initRun(ctx context.Context, a *App, opts *InitOptions) error {
 	if !ok {
 		return errInitNoTerminal()
 	}
+	if h, isHuh := ask.(*huhAsker); isHuh {
+		h.ctx = ctx // Ctrl-C stops any question at once
+	}
 	g := &guide{a: a, ctx: ctx, ask: ask, opts: opts}
 	a.Infof("caronboard init: a client certificate for the E-faktura CAR API or Freja eID, step by step.\n")
 	a.Infof("Answers are checked as you type; Ctrl-C stops at any time and a later run continues.\n\n")
@@ -138,7 +141,6 @@ func errInitNoTerminal() *Error {
 		Code:    codeNoTerminal,
 		Message: "init asks questions and needs a terminal (stdin is not one, or --no-input was given)",
 		Hint:    "run the commands above instead; give the key's passphrase with --passphrase-file FILE (- for stdin) or " + envPassphrase,
-		Exit:    exitUsage,
 		// The alternatives are hints, not errors: one thing went wrong.
 		Details: []Detail{
 			{Field: "car", Hint: "CAR:   caronboard csr --profile car --new-key client.key --out client.csr --org-code CODE --role bank|ctd|internal --passphrase-file F"},

@@ -58,6 +58,7 @@ func execute(ctx context.Context, a *App, args []string) *Error {
 		a.Output = "json" // so that even a flag-parsing error is reported as JSON
 	}
 	a.Debug = a.Debug || wantsDebug(args)
+	a.ctx = ctx
 	root := NewRootCmd(a)
 	root.SetArgs(args)
 	root.SetIn(a.In)

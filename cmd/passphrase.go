@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -34,10 +35,52 @@ type termPrompter struct {
 }
 
 func (p *termPrompter) Password(prompt string) ([]byte, error) {
+	return p.PasswordContext(context.Background(), prompt)
+}
+
+// PasswordContext reads a secret, giving up at once when ctx is done (the
+// first Ctrl-C: the terminal stays in its signal-generating mode, so it
+// cancels the command's context) instead of waiting for Enter. The read
+// runs in a goroutine; on cancellation the terminal's echo is restored here
+// and the goroutine is left to the process's exit.
+func (p *termPrompter) PasswordContext(ctx context.Context, prompt string) ([]byte, error) {
+	fd := int(p.in.Fd())
 	fmt.Fprint(p.out, prompt)
-	b, err := term.ReadPassword(int(p.in.Fd()))
-	fmt.Fprintln(p.out)
-	return b, err
+	defer fmt.Fprintln(p.out)
+	state, err := term.GetState(fd)
+	if err != nil {
+		return nil, err
+	}
+	type answer struct {
+		b   []byte
+		err error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		b, err := term.ReadPassword(fd)
+		done <- answer{b, err}
+	}()
+	select {
+	case a := <-done:
+		return a.b, a.err
+	case <-ctx.Done():
+		_ = term.Restore(fd, state)
+		return nil, ctx.Err()
+	}
+}
+
+// contextPrompter is a Prompter that stops asking when a context is done.
+type contextPrompter interface {
+	PasswordContext(ctx context.Context, prompt string) ([]byte, error)
+}
+
+// password asks the App's Prompter, under the command's context when the
+// Prompter can use one.
+func (a *App) password(prompt string) ([]byte, error) {
+	if cp, ok := a.Prompter.(contextPrompter); ok && a.ctx != nil {
+		return cp.PasswordContext(a.ctx, prompt)
+	}
+	return a.Prompter.Password(prompt)
 }
 
 // secretSpec says where one secret may come from, in order of precedence.
@@ -109,14 +152,14 @@ func (a *App) readSecretFile(name string) ([]byte, error) {
 
 // promptSecret asks on the terminal, twice when setting a new secret.
 func (a *App) promptSecret(s secretSpec) ([]byte, error) {
-	first, err := a.Prompter.Password("Enter " + s.what + ": ")
+	first, err := a.password("Enter " + s.what + ": ")
 	if err != nil {
 		return nil, fmt.Errorf("reading the %s: %w", s.what, err)
 	}
 	if !s.confirm || len(first) == 0 {
 		return first, nil
 	}
-	second, err := a.Prompter.Password("Repeat " + s.what + ": ")
+	second, err := a.password("Repeat " + s.what + ": ")
 	if err != nil {
 		return nil, fmt.Errorf("reading the %s: %w", s.what, err)
 	}

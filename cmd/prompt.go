@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -54,6 +55,8 @@ type huhAsker struct {
 	in         io.Reader
 	out        io.Writer
 	accessible bool
+	// ctx is the command's: every question stops when it is done (Ctrl-C).
+	ctx context.Context
 }
 
 // newHuhAsker returns an Asker reading in and writing its prompts to out.
@@ -73,11 +76,45 @@ func (h *huhAsker) run(field huh.Field, help string) error {
 	}
 	f := huh.NewForm(huh.NewGroup(field)).WithAccessible(h.accessible).
 		WithInput(h.in).WithOutput(h.out).WithShowHelp(!h.accessible)
-	err := f.Run()
-	if errors.Is(err, huh.ErrUserAborted) {
+	ctx := h.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var err error
+	if h.accessible {
+		err = h.runAccessible(ctx, f)
+	} else {
+		err = f.RunWithContext(ctx) // the terminal UI reads Ctrl-C as a key, and stops with ctx
+	}
+	if errors.Is(err, huh.ErrUserAborted) || ctx.Err() != nil {
 		return errAborted
 	}
 	return err
+}
+
+// runAccessible runs a line-by-line form, which reads without looking at a
+// context: in a goroutine, given up when ctx is done (Ctrl-C on a terminal in
+// line mode sends SIGINT, which cancels it) after restoring the terminal's
+// echo, which a secret question turns off.
+func (h *huhAsker) runAccessible(ctx context.Context, f *huh.Form) error {
+	var restore func()
+	if in, ok := h.in.(*os.File); ok && term.IsTerminal(int(in.Fd())) {
+		if st, err := term.GetState(int(in.Fd())); err == nil {
+			restore = func() { _ = term.Restore(int(in.Fd()), st) }
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- f.Run() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		if restore != nil {
+			restore()
+		}
+		fmt.Fprintln(h.out)
+		return ctx.Err()
+	}
 }
 
 // Select implements Asker.
