@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/caronboard/caronboard/internal/safefile"
@@ -115,7 +116,9 @@ func (g *guide) pingArgs() []string {
 }
 
 // keyPassphrase asks for the passphrase of the existing key (if it is
-// encrypted), checking it against the key as it is typed.
+// encrypted) and checks it against the key. A wrong one is asked again in a
+// new, empty field: the terminal UI's hidden field would otherwise keep the
+// wrong text, and the right passphrase typed after it would fail too.
 func (g *guide) keyPassphrase() (string, error) {
 	data, err := safefile.ReadFile(g.files.Key, keystore.MaxInputSize)
 	if err != nil {
@@ -124,19 +127,29 @@ func (g *guide) keyPassphrase() (string, error) {
 	if !keystore.IsEncrypted(data) {
 		return "", nil
 	}
-	return g.ask.Secret(Question{Title: "Passphrase of " + g.files.Key, Validate: func(s string) error {
-		if err := nonEmpty(s); err != nil {
-			return err
+	help := ""
+	for tries := 1; ; tries++ {
+		s, err := g.ask.Secret(Question{Title: "Passphrase of " + g.files.Key, Help: help, Validate: nonEmpty})
+		if err != nil {
+			return "", err
 		}
-		if _, _, err := keystore.ParsePrivateKey(data, func() ([]byte, error) { return []byte(s), nil }); err != nil {
-			if errors.Is(err, keystore.ErrWrongPassphrase) {
-				return errors.New("wrong passphrase: type it again")
-			}
-			return err
+		_, _, err = keystore.ParsePrivateKey(data, func() ([]byte, error) { return []byte(s), nil })
+		switch {
+		case err == nil:
+			return s, nil
+		case !errors.Is(err, keystore.ErrWrongPassphrase):
+			return "", err
+		case tries == maxPassphraseTries:
+			return "", &Error{Code: "wrong_passphrase", Exit: exitFailed, Err: err,
+				Message: fmt.Sprintf("wrong passphrase for %s, %d times", g.files.Key, tries),
+				Hint:    "find the passphrase the key was made with and run caronboard init again: it continues from here"}
 		}
-		return nil
-	}})
+		help = "wrong passphrase: type it again"
+	}
 }
+
+// maxPassphraseTries is how often init asks for an existing key's passphrase.
+const maxPassphraseTries = 5
 
 // newPassphrase asks for a new passphrase twice, until both agree.
 func (g *guide) newPassphrase(title, help string) (string, error) {

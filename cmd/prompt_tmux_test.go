@@ -111,3 +111,35 @@ func TestCtrlCInInit(t *testing.T) {
 		})
 	}
 }
+
+// In the terminal UI a wrong passphrase of the existing key is asked again
+// in an empty field: the right one typed next is accepted (issue 20: the
+// hidden field kept the wrong text, so the right one failed too).
+func TestInitWrongKeyPassphraseClears(t *testing.T) {
+	home := t.TempDir()
+	dir := filepath.Join(home, "onboarding")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	copyFixture(t, dir, "keys/rsa4096-enc-pkcs8.pem", "client.key")
+	s := startTmux(t, home, "init", "--dir", dir)
+	s.waitFor("Which environment?", 20*time.Second)
+	s.keys("Enter") // ci
+	s.waitFor("Organisation code (CN)", 10*time.Second)
+	s.keys("-l", "BANK01")
+	s.keys("Enter")
+	s.waitFor("Role (OU)", 10*time.Second)
+	s.keys("Enter")
+	s.waitFor("Passphrase of", 10*time.Second)
+	s.keys("-l", "not the passphrase")
+	s.keys("Enter")
+	s.waitFor("wrong passphrase: type it again", 10*time.Second)
+	s.keys("-l", "fixture-passphrase")
+	s.keys("Enter")
+	s.waitFor("Create the CSR now?", 10*time.Second)
+	s.keys("Enter")
+	scr := s.waitFor("cmd exited", 60*time.Second)
+	if !strings.Contains(scr, "cmd exited 0") || !exists(filepath.Join(dir, "client.csr")) {
+		t.Fatalf("init did not make the CSR with the right passphrase:\n%s", s.tmux("capture-pane", "-p", "-t", "init", "-S", "-200"))
+	}
+}
