@@ -210,7 +210,7 @@ func TestNoSecretInArguments(t *testing.T) {
 	a, _, _ := testApp(nil)
 	root := NewRootCmd(a)
 	secretName := regexp.MustCompile(`(?i)pass|secret|pin\b|token|private`)
-	allowed := regexp.MustCompile(`-file$|^(from-)?no-passphrase$`)
+	allowed := regexp.MustCompile(`-file$|^(from-)?no-(key-)?passphrase$`)
 	argvSecret := regexp.MustCompile(`(?i)pass:\S|-storepass\s|-keypass\s|-passin\s+pass|-passout\s+pass|--passphrase[ =]|--password|(PASSPHRASE|PASSWORD)=\S`)
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
