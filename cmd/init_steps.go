@@ -140,7 +140,7 @@ func (g *guide) keyPassphrase() (string, error) {
 		case !errors.Is(err, keystore.ErrWrongPassphrase):
 			return "", err
 		case tries == maxPassphraseTries:
-			return "", &Error{Code: "wrong_passphrase", Exit: exitFailed, Err: err,
+			return "", &Error{Code: codeWrongPassphrase, Err: err,
 				Message: fmt.Sprintf("wrong passphrase for %s, %d times", g.files.Key, tries),
 				Hint:    "find the passphrase the key was made with and run caronboard init again: it continues from here"}
 		}
