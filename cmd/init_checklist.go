@@ -37,10 +37,8 @@ func (g *guide) printChecklist() error {
 		}
 	}
 	if g.files.has(g.files.P12) {
-		g.a.Infof("\nThen set up your application: the server's CA as a trust store, and a working client to start from:\n")
-		for _, c := range g.appCommands() {
-			g.a.Infof("  $ %s\n", c)
-		}
+		g.a.Infof("\nFor your application, the server's CA as a trust store (the client above can use it):\n")
+		g.a.Infof("  $ %s\n", g.truststoreCommand())
 	}
 	g.a.Infof("\nRun 'caronboard init --dir %s' again at any step: it sees what is there and continues.\n", shellWord(g.dir))
 	return nil
@@ -102,17 +100,15 @@ func (g *guide) clientArgs() []string {
 	return append(args, "--out", filepath.Join(filepath.Dir(g.files.P12), g.state.Env+"-client"))
 }
 
-// appCommands set up the user's application once the keystore exists: the
-// environment's trust store and a client example for a runtime.
-func (g *guide) appCommands() []string {
+// truststoreCommand exports the environment's server CA for the user's
+// application, suggested once the keystore exists.
+func (g *guide) truststoreCommand() string {
 	f := g.files
-	dir := filepath.Dir(f.Key)
-	trust := []string{"truststore", "--env", g.state.Env, "--format", "pkcs12", "--no-passphrase", "--out", filepath.Join(dir, g.state.Env+"-truststore.p12")}
+	trust := []string{"truststore", "--env", g.state.Env, "--format", "pkcs12", "--no-passphrase", "--out", filepath.Join(filepath.Dir(f.Key), g.state.Env+"-truststore.p12")}
 	if f.profile == csr.CAR && g.state.Env != "sandbox" {
 		trust = append(trust, "--ca", f.CA)
 	}
-	client := "caronboard client java|python|node|go|curl|openssl " + shellWords([]string{"--env", g.state.Env, "--p12", f.P12, "--out", filepath.Join(dir, "client-example")})
-	return []string{"caronboard " + shellWords(trust), client}
+	return "caronboard " + shellWords(trust)
 }
 
 func (g *guide) pinged() bool {

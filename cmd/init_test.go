@@ -268,8 +268,8 @@ func TestInitResumeCAR(t *testing.T) {
 		t.Fatalf("third run:\n%s", r)
 	}
 	mustContain(t, "stdout", r.out, "found client.p12", "caronboard ping --env ci --p12 ",
-		"Then set up your application", "$ caronboard truststore --env ci --format pkcs12 --no-passphrase --out "+filepath.Join(dir, "ci-truststore.p12")+" --ca "+filepath.Join(dir, "ca.cer"),
-		"$ caronboard client java|python|node|go|curl|openssl --env ci --p12 "+filepath.Join(dir, "client.p12"))
+		"the server's CA as a trust store", "$ caronboard truststore --env ci --format pkcs12 --no-passphrase --out "+filepath.Join(dir, "ci-truststore.p12")+" --ca "+filepath.Join(dir, "ca.cer"),
+		"$ caronboard client java --env ci --p12 "+filepath.Join(dir, "client.p12"))
 }
 
 func copyFile(t *testing.T, from, to string) {
