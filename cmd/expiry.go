@@ -52,7 +52,7 @@ expires_soon (within --warn, default 30d), expired, not_yet_valid. Expired JWS s
 certificates compiled into caronboard are kept only to verify archived results: they
 show as archived and never fail the run. Keystores are recognised by content and opened
 as 'pkcs12 inspect' opens them: the empty passphrase first (Windows and Azure exports,
-openssl -passout pass:), then --passphrase-file (or CARONBOARD_PASSPHRASE). A keystore
+stores exported with an empty password), then --passphrase-file (or CARONBOARD_PASSPHRASE). A keystore
 that opens with neither shows as unreadable_without_passphrase when no passphrase was
 given, which is not a failure. --no-passphrase says the keystores have none: one that
 needs a passphrase is then a read error. caronboard expiry never prompts.
