@@ -351,11 +351,11 @@ func TestSignerStoreSkipsBadFilesWithWarning(t *testing.T) {
 func TestJWSVerifyUntaggedAndCert(t *testing.T) {
 	store := isolateConfig(t)
 	// --cert counts under any environment, and the signer line says so.
-	code, out, errOut := runJWS(t, "auth.jws", "jws", "verify", "--cert", fixture("signer.pem"))
+	code, out, _ := runJWS(t, "auth.jws", "jws", "verify", "--cert", fixture("signer.pem"))
 	if code != exitOK || !strings.Contains(out, "--cert (for this run, under any environment)") {
 		t.Fatalf("--cert: exit %d %s", code, out)
 	}
-	code, _, errOut = runJWS(t, "auth.jws", "jws", "verify", "--env", "any", "--cert", fixture("signer.pem"))
+	code, _, errOut := runJWS(t, "auth.jws", "jws", "verify", "--env", "any", "--cert", fixture("signer.pem"))
 	if code != exitOK || !strings.Contains(errOut, "--env any trusts") {
 		t.Fatalf("--env any: exit %d %s", code, errOut)
 	}

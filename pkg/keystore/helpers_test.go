@@ -15,8 +15,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/caronboard/caronboard/internal/safefile"
 )
 
 const fixtureDir = "../../testdata/keys"
@@ -154,16 +152,4 @@ func writeTestFile(t testing.TB, dir, name string, data []byte) string {
 		t.Fatal(err)
 	}
 	return path
-}
-
-// noTempFiles fails when a WriteFile temporary file is left in dir.
-func noTempFiles(t testing.TB, dir string) {
-	t.Helper()
-	left, err := filepath.Glob(filepath.Join(dir, safefile.TempGlob))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(left) > 0 {
-		t.Errorf("temporary files left behind: %v", left)
-	}
 }
