@@ -16,6 +16,12 @@ import (
 // the inputs never change; the report file is the only file written. A bad
 // passphrase file or flag stops the run before anything is written.
 func TestHostileExpiryInputs(t *testing.T) {
+	root := os.Geteuid() == 0
+	if root {
+		// Root reads a mode-000 file anyway: the unreadable cases run in a
+		// subprocess as nobody (see runAsNobody), before the Chdir below.
+		t.Run("unreadable-as-nobody", func(t *testing.T) { runAsNobody(t, "^TestHostileExpiryInputs$/.*/^unreadable$") })
+	}
 	f := newHostileFixtures(t)
 	work := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
@@ -23,10 +29,10 @@ func TestHostileExpiryInputs(t *testing.T) {
 	at := "--at=2026-11-22T12:00:00Z"
 	for _, slotType := range []string{"cert", "ca", "p12"} {
 		for _, kind := range kindsFor(slotType) {
+			if kind == "unreadable" && root {
+				continue // run as nobody by unreadable-as-nobody
+			}
 			t.Run(slotType+"/"+kind, func(t *testing.T) {
-				if kind == "unreadable" && os.Geteuid() == 0 {
-					t.Skip("running as root, which reads a mode-000 file anyway")
-				}
 				in := f.hostile(t, slotType, slotType, kind)
 				inputs := snapshot(t, f.dir, f.bad)
 				out := filepath.Join(work, "report.prom")
@@ -70,10 +76,10 @@ func TestHostileExpiryInputs(t *testing.T) {
 		}
 	}
 	for _, kind := range kindsFor("pass") {
+		if kind == "unreadable" && root {
+			continue // run as nobody by unreadable-as-nobody
+		}
 		t.Run("pass/"+kind, func(t *testing.T) {
-			if kind == "unreadable" && os.Geteuid() == 0 {
-				t.Skip("running as root")
-			}
 			in := f.hostile(t, "pass", "pass", kind)
 			r := runCLI(nil, nil, "expiry", f.path["p12"], at, "--passphrase-file", in.path, "--format", "prometheus", "--out", "report.prom")
 			if in.accepted {

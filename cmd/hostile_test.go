@@ -148,10 +148,10 @@ func TestHostileInputFiles(t *testing.T) {
 				if c.name == "pkcs12-inspect" && (kind == "no-key" || kind == "several-keys") {
 					continue // inspect describes a trust store and every entry of a store with several
 				}
+				if kind == "unreadable" && root {
+					continue // run as nobody by unreadable-as-nobody: root reads every file
+				}
 				t.Run(c.name+"/"+slot+"/"+kind, func(t *testing.T) {
-					if kind == "unreadable" && root {
-						t.Skip("run as nobody by unreadable-as-nobody")
-					}
 					good := slot
 					if g, ok := c.fill[slot]; ok {
 						good = g
