@@ -253,11 +253,13 @@ func renderExpiry(format string, rep *expiry.Report, res *expiryResult) ([]byte,
 // expiryFailure is the exit-1 error of a run that found something to act on.
 func expiryFailure(rep *expiry.Report) *Error {
 	c := rep.Counts()
-	code := "expiring"
+	code := codeExpiring
 	if c["expired"] > 0 {
-		code = "expired"
+		code = codeExpired
 	} else if c["expires_soon"] == 0 && c["not_yet_valid"] == 0 {
-		code = "unreadable"
+		// Only read errors: renewing is not the fix.
+		return &Error{Code: codeUnreadable, Message: rep.Summary(),
+			Hint: "fix or remove the files listed as unreadable; renewing is not needed"}
 	}
 	return &Error{Code: code, Message: rep.Summary(),
 		Hint: "renew with 'caronboard renew --cert CURRENT.cer --new-key NEW.key --out NEW.csr'; fix or remove unreadable files"}
