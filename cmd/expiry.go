@@ -116,6 +116,11 @@ func (o *ExpiryOptions) validate(a *App) error {
 	case "json":
 		a.Output = "json"
 	case "text", "prometheus":
+		if a.JSON() && o.Out == "" {
+			// Both would go to stdout: two formats mixed, or no JSON object.
+			return usageErr("drop one, or write the "+o.Format+" report to a file with --out FILE (stdout then gets the JSON object)",
+				"--format %s and -o json both choose what stdout gets", o.Format)
+		}
 	default:
 		return usageErr("use --format text, json or prometheus", "unknown --format %q", o.Format)
 	}
@@ -194,7 +199,7 @@ func expiryRun(ctx context.Context, a *App, opts *ExpiryOptions) error {
 		if err := a.writeFile(ctx, opts.Out, out, 0o644, true); err != nil {
 			return err
 		}
-		if opts.Format == "json" {
+		if a.JSON() {
 			a.SetResult(res)
 		} else {
 			a.Infof("Wrote %s (%s)\n", opts.Out, rep.Summary())
