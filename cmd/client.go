@@ -83,7 +83,7 @@ func newClientRuntimeCmd(a *App, runtime string, runF func(*ClientOptions) error
 	opts := &ClientOptions{Runtime: runtime}
 	c := &cobra.Command{
 		Use:   runtime + " --env NAME --out DIR [--p12 FILE | --cert FILE --key FILE] [--ca FILE]... [--addr HOST:PORT]",
-		Short: "Write a " + runtime + " mTLS client: " + spec.Source + " and run.sh",
+		Short: "Write " + aOrAn(runtime) + " mTLS client: " + spec.Source + " and run.sh",
 		Long: `Write a runnable ` + runtime + ` client into DIR (absent or empty unless --force):
 
   ` + wrapText(spec.Summary, 86, "  ") + `
@@ -193,7 +193,7 @@ func clientRun(ctx context.Context, a *App, opts *ClientOptions) error {
 		res.Files = append(res.Files, clientResultFile{Name: f.Name, Mode: fmt.Sprintf("%04o", f.Mode.Perm())})
 	}
 	a.SetResult(res)
-	a.Infof("Wrote a %s client for %s into %s:\n", opts.Runtime, in.Env, opts.Out)
+	a.Infof("Wrote %s client for %s into %s:\n", aOrAn(opts.Runtime), in.Env, opts.Out)
 	for _, f := range res.Files {
 		a.Infof("  %s  %s\n", f.Mode, f.Name)
 	}
@@ -218,4 +218,12 @@ func checkOutDir(dir string, force bool) (created bool, err error) {
 			Message: fmt.Sprintf("--out %s is not empty", dir), Hint: "give a new or empty folder, or pass --force to replace the client's files in it (atomically)"}
 	}
 	return false, nil
+}
+
+// aOrAn puts the article before a runtime's name: "an openssl", "a java".
+func aOrAn(runtime string) string {
+	if runtime != "" && strings.ContainsRune("aeiou", rune(runtime[0])) {
+		return "an " + runtime
+	}
+	return "a " + runtime
 }

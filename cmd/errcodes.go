@@ -76,6 +76,9 @@ const (
 	codeSandboxDamaged     = "sandbox_damaged"          // the sandbox's files are damaged
 	codeSandboxExpired     = "sandbox_expired"          // the sandbox's certificates expired
 	codeNotLoopback        = "not_loopback"             // the sandbox was asked to listen beyond loopback
+	codeExpiring           = "expiring"                 // expiry: a certificate expires within --warn or is not yet valid
+	codeExpired            = "expired"                  // expiry: a certificate has expired
+	codeUnreadable         = "unreadable"               // expiry: a file could not be read
 )
 
 // usageClass holds the codes that mean "the command line or configuration is

@@ -116,6 +116,11 @@ func (o *ExpiryOptions) validate(a *App) error {
 	case "json":
 		a.Output = "json"
 	case "text", "prometheus":
+		if a.JSON() && o.Out == "" {
+			// Both would go to stdout: two formats mixed, or no JSON object.
+			return usageErr("drop one, or write the "+o.Format+" report to a file with --out FILE (stdout then gets the JSON object)",
+				"--format %s and -o json both choose what stdout gets", o.Format)
+		}
 	default:
 		return usageErr("use --format text, json or prometheus", "unknown --format %q", o.Format)
 	}
@@ -194,7 +199,7 @@ func expiryRun(ctx context.Context, a *App, opts *ExpiryOptions) error {
 		if err := a.writeFile(ctx, opts.Out, out, 0o644, true); err != nil {
 			return err
 		}
-		if opts.Format == "json" {
+		if a.JSON() {
 			a.SetResult(res)
 		} else {
 			a.Infof("Wrote %s (%s)\n", opts.Out, rep.Summary())
@@ -253,11 +258,13 @@ func renderExpiry(format string, rep *expiry.Report, res *expiryResult) ([]byte,
 // expiryFailure is the exit-1 error of a run that found something to act on.
 func expiryFailure(rep *expiry.Report) *Error {
 	c := rep.Counts()
-	code := "expiring"
+	code := codeExpiring
 	if c["expired"] > 0 {
-		code = "expired"
+		code = codeExpired
 	} else if c["expires_soon"] == 0 && c["not_yet_valid"] == 0 {
-		code = "unreadable"
+		// Only read errors: renewing is not the fix.
+		return &Error{Code: codeUnreadable, Message: rep.Summary(),
+			Hint: "fix or remove the files listed as unreadable; renewing is not needed"}
 	}
 	return &Error{Code: code, Message: rep.Summary(),
 		Hint: "renew with 'caronboard renew --cert CURRENT.cer --new-key NEW.key --out NEW.csr'; fix or remove unreadable files"}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -113,7 +114,14 @@ func (a *App) openStore(ctx context.Context, path string, s *storeFlags) (*keyst
 func (a *App) openStoreWith(ctx context.Context, path string, data []byte, pw keystore.StorePasswords) (*keystore.Store, error) {
 	st, err := keystore.OpenStore(ctx, data, pw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		err = fmt.Errorf("%s: %w", path, err)
+		if errors.Is(err, keystore.ErrWrongPassphrase) && strings.Contains(err.Error(), "--key-passphrase-file") {
+			// The store opened: only the key entry's own passphrase is wrong,
+			// so the generic "check --passphrase-file" hint would mislead.
+			return nil, &Error{Code: codeWrongPassphrase, Err: err, Message: err.Error(),
+				Hint: "give the key entry's passphrase with --key-passphrase-file FILE (keytool -keypass; the keystore's passphrase is right)"}
+		}
+		return nil, err
 	}
 	return st, nil
 }

@@ -261,6 +261,12 @@ func (a *App) currentLeaf(ctx context.Context, opts *RenewOptions) (*x509.Certif
 			Message: strings.ReplaceAll(err.Error(), "--key-passphrase-file", "--p12-key-passphrase-file"),
 			Hint:    "give the key entry's passphrase with --p12-key-passphrase-file FILE"}
 	}
+	var e0 *Error
+	if errors.Is(err, keystore.ErrWrongPassphrase) && !errors.As(err, &e0) {
+		// The generic hint names --passphrase-file, which is the new key's here.
+		return nil, &Error{Code: codeWrongPassphrase, Err: err, Message: err.Error(),
+			Hint: "check the passphrase of --p12 given with --p12-passphrase-file or " + envP12Passphrase}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -458,3 +458,37 @@ func pemBlock(t *testing.T, data []byte) []byte {
 	}
 	return b.Bytes
 }
+
+// TestRenewWrongKeystorePassphraseHint: a wrong --p12 passphrase names the
+// flag and variable renew reads it from (--p12-passphrase-file,
+// CARONBOARD_P12_PASSPHRASE), not --passphrase-file, which is the new key's;
+// and nothing is written.
+func TestRenewWrongKeystorePassphraseHint(t *testing.T) {
+	sb := newSandbox(t)
+	key := readTestKey(t, "keys/rsa2048-pkcs8.pem")
+	cert, _ := signFrejaClient(t, sb, key, hostileNow)
+	dir := t.TempDir()
+	p12, err := keystore.EncodePKCS12(key, []*x509.Certificate{cert, sb.CA}, "acme", fixturePass, keystore.P12Modern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p12File := filepath.Join(dir, "rp.p12")
+	if err := os.WriteFile(p12File, p12, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	{
+		r := runCLI(map[string]string{envP12Passphrase: "not it", envPassphrase: "a new passphrase"}, nil, "renew", "--p12", p12File, "--new-key", filepath.Join(dir, "new.key"), "--out", filepath.Join(dir, "new.csr"),
+			"--bits", "2048", "-o", "json", "--at", renewAt.Format(time.RFC3339))
+		if r.exit != exitFailed || checkJSONFailure(t, r, nil) != "wrong_passphrase" {
+			t.Fatalf("want wrong_passphrase\n%s", r)
+		}
+		if !strings.Contains(r.stdout, "--p12-passphrase-file") || !strings.Contains(r.stdout, envP12Passphrase) || strings.Contains(r.stdout, "given with --passphrase-file") {
+			t.Errorf("the hint must name --p12-passphrase-file and %s, not --passphrase-file\n%s", envP12Passphrase, r)
+		}
+		for _, f := range []string{"new.key", "new.csr"} {
+			if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+				t.Errorf("%s was written", f)
+			}
+		}
+	}
+}

@@ -279,6 +279,13 @@ var funcs = template.FuncMap{
 	},
 	// sh quotes a string for a POSIX shell.
 	"sh": func(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" },
+	// bracket writes an IPv6 address as [::1], as curl's --connect-to needs.
+	"bracket": func(s string) string {
+		if strings.Contains(s, ":") {
+			return "[" + s + "]"
+		}
+		return s
+	},
 }
 
 func render(name string, d data) ([]byte, error) {

@@ -109,3 +109,17 @@ func TestAddrOverride(t *testing.T) {
 		t.Fatalf("curl does not connect to the address while checking the name:\n%s", src)
 	}
 }
+
+// TestAddrOverrideIPv6: curl's --connect-to needs an IPv6 address in
+// brackets (without them curl reads "::1" as empty host and port fields).
+func TestAddrOverrideIPv6(t *testing.T) {
+	in := input("curl")
+	in.Host, in.Port, in.ServerName = "::1", 8444, "localhost"
+	out, err := Generate(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src := string(out.Files[0].Data); !strings.Contains(src, "CONNECT_TO='localhost:8444:[::1]:8444'") {
+		t.Fatalf("curl --connect-to with an IPv6 address:\n%s", src)
+	}
+}

@@ -186,12 +186,20 @@ func (r *Report) Summary() string {
 		}
 	}
 	add(c[string(StateExpired)], "expired")
-	add(c[string(StateExpiresSoon)], fmt.Sprintf("expire within %s", FormatDays(r.Warn)))
+	expire := "expire"
+	if c[string(StateExpiresSoon)] == 1 {
+		expire = "expires"
+	}
+	add(c[string(StateExpiresSoon)], fmt.Sprintf("%s within %s", expire, FormatDays(r.Warn)))
 	add(c[string(StateNotYetValid)], "not yet valid")
 	add(c[string(StateOK)], "ok")
 	add(c[string(StateArchived)], "archived")
 	add(c[string(StateNeedsPassphr)], "unreadable without a passphrase")
-	add(c["read_errors"], "unreadable files")
+	files := "unreadable files"
+	if c["read_errors"] == 1 {
+		files = "unreadable file"
+	}
+	add(c["read_errors"], files)
 	noun := "certificates"
 	if c["total"] == 1 {
 		noun = "certificate"

@@ -117,7 +117,7 @@ func TestScanDataRoles(t *testing.T) {
 	if r.Certificates[0].SubjectCN != "Leaf" || r.Certificates[0].State != StateExpiresSoon || r.Certificates[0].DaysLeft != 3 {
 		t.Errorf("first row %+v", r.Certificates[0])
 	}
-	if !r.Failed() || r.Summary() != "2 certificates: 1 expire within 30 days, 1 ok, 1 unreadable files" {
+	if !r.Failed() || r.Summary() != "2 certificates: 1 expires within 30 days, 1 ok, 1 unreadable file" {
 		t.Errorf("failed %v summary %q", r.Failed(), r.Summary())
 	}
 }

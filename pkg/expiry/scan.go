@@ -187,10 +187,27 @@ func (s *Scanner) addStore(path string, data []byte, sum keystore.P12Summary) {
 		}
 		s.report.Certificates = append(s.report.Certificates, Entry{Role: role, File: path, Alias: sum.FriendlyName,
 			State: StateNeedsPassphr, Note: "give --passphrase-file to read its certificates"})
+	case errors.Is(err, keystore.ErrWrongPassphrase) && strings.Contains(err.Error(), "--key-passphrase-file"):
+		// The store opened, but a Java key entry has its own passphrase,
+		// which expiry does not take: say what reads it instead.
+		s.AddError(path, &keyPassError{path: path, err: err})
 	default:
 		s.AddError(path, err)
 	}
 }
+
+// keyPassError is a Java key entry whose own passphrase expiry cannot take.
+type keyPassError struct {
+	path string
+	err  error
+}
+
+func (e *keyPassError) Error() string {
+	return "a Java key entry has a passphrase of its own (keytool -keypass), which expiry does not take; see its certificate with 'caronboard pkcs12 inspect " +
+		e.path + " --passphrase-file FILE --key-passphrase-file FILE' or 'keytool -list -v'"
+}
+
+func (e *keyPassError) Unwrap() error { return e.err }
 
 // addStoreEntries adds one client row per key entry (with its alias), the
 // CAs of the entries' chains and the store's other certificates once each,

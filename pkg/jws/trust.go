@@ -112,7 +112,7 @@ func CheckSigningCertificate(cert *x509.Certificate) error {
 	key, ok := cert.PublicKey.(*rsa.PublicKey)
 	if !ok {
 		return newErr(CodeNotRSA, "Freja signs results with RSA keys: give the JWS signing certificate", nil,
-			"the certificate %s has a %s key; only RSA signing certificates are accepted",
+			"the certificate %s has an %s key, not RSA; only RSA signing certificates are accepted",
 			SubjectString(cert), cert.PublicKeyAlgorithm)
 	}
 	if cert.BasicConstraintsValid && cert.IsCA {

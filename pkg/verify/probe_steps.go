@@ -131,6 +131,14 @@ func (p *prober) resolve(ctx context.Context) ([]string, bool) {
 // familyError is the dns failure of a name without an address of the
 // forced family.
 func (p *prober) familyError(addrs []string) *ProbeError {
+	if _, err := netip.ParseAddr(p.host); err == nil {
+		// An address, not a name: there is no record to lack.
+		other := map[Family]string{IPv4: "IPv6", IPv6: "IPv4"}[p.o.Family]
+		want := map[Family]string{IPv4: "IPv4", IPv6: "IPv6"}[p.o.Family]
+		return &ProbeError{Code: CodeDNS,
+			Message: fmt.Sprintf("%s is an %s address, and %s connects over %s only", p.host, other, p.o.Family.flag(), want),
+			Hint:    "drop " + p.o.Family.flag() + ", or give --addr an " + want + " address or a host name that has one"}
+	}
 	return &ProbeError{Code: CodeDNS,
 		Message: fmt.Sprintf("%s has no %s address (%s: %s)", p.host, p.o.Family.name(), p.o.Family.flag(), strings.Join(addrs, ", ")),
 		Hint:    "drop " + p.o.Family.flag() + " to use the addresses it has, or ask the API operator whether it is reachable over " + map[Family]string{IPv4: "IPv4", IPv6: "IPv6"}[p.o.Family]}
