@@ -171,7 +171,7 @@ func TestInitAccessibleFreja(t *testing.T) {
 	t.Log(r)
 	mustContain(t, "the questions", r.prompts,
 		"Country (C) [SE]",
-		"organizationIdentifier check digit is 8, expected 1",
+		"organizationIdentifier 556677-8888 does not check out",
 		`O contains "&", which Freja does not accept (write "and" or drop it)`,
 	)
 	want := "C=SE, organizationIdentifier=556677-8881, OU=Production, O=ACME and Co AB, CN=Document signing service"
@@ -201,7 +201,10 @@ func TestInitAccessibleReprompt(t *testing.T) {
 	if n := strings.Count(r.prompts, "Legal name (O)"); n != 2 {
 		t.Errorf("O was asked %d times, want 2:\n%s", n, r.prompts)
 	}
-	mustContain(t, "the re-prompt", r.prompts, `O contains "(", which Freja does not accept (drop the brackets`, `O contains ")"`)
+	mustContain(t, "the re-prompt", r.prompts, `O contains "(", ")", which Freja does not accept (drop the brackets`)
+	if n := strings.Count(r.prompts, "drop the brackets"); n != 1 {
+		t.Errorf("the bracket hint appears %d times, want once:\n%s", n, r.prompts)
+	}
 	mustContain(t, "the error", r.prompts, "input ended before a valid answer")
 	for _, f := range []string{"rp.key", "rp.csr", initStateFile} {
 		if exists(filepath.Join(dir, f)) {

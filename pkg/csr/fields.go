@@ -179,20 +179,31 @@ func checkRole(v string) *FieldError {
 	return fe
 }
 
-// forbiddenChars reports each distinct character Freja refuses, in order.
+// forbiddenChars reports the distinct characters Freja refuses in one
+// field as a single problem: every character in the order it first appears,
+// and each distinct hint once (the two brackets share one).
 func forbiddenChars(name, v string) []*FieldError {
-	var errs []*FieldError
+	var chars, hints []string
 	seen := map[rune]bool{}
+	seenHint := map[string]bool{}
 	for _, r := range v {
 		hint, bad := frejaForbidden[r]
 		if !bad || seen[r] {
 			continue
 		}
 		seen[r] = true
-		errs = append(errs, &FieldError{Field: name, Value: v,
-			Reason: fmt.Sprintf(`contains "%c", which Freja does not accept`, r), Hint: hint})
+		chars = append(chars, fmt.Sprintf(`"%c"`, r))
+		if !seenHint[hint] {
+			seenHint[hint] = true
+			hints = append(hints, hint)
+		}
 	}
-	return errs
+	if len(chars) == 0 {
+		return nil
+	}
+	return []*FieldError{{Field: name, Value: v,
+		Reason: fmt.Sprintf(`contains %s, which Freja does not accept`, strings.Join(chars, ", ")),
+		Hint:   strings.Join(hints, "; ")}}
 }
 
 // commonChecks applies the rules shared by every field of every profile to a

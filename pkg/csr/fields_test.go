@@ -121,7 +121,7 @@ func TestFieldRules(t *testing.T) {
 		{name: "orgnr hyphen", profile: Freja, field: "organizationIdentifier", value: "556677-8881"},
 		{name: "orgnr compact", profile: Freja, field: "orgId", value: "5566778881"},
 		{name: "orgnr luhn", profile: Freja, field: "organizationIdentifier", value: "556677-8888",
-			wantErrs: []string{"organizationIdentifier check digit is 8, expected 1 (556677-8881)"}, wantHint: "Bolagsverket"},
+			wantErrs: []string{"organizationIdentifier 556677-8888 does not check out"}, wantHint: "Bolagsverket"},
 		{name: "orgnr short", profile: Freja, field: "organizationIdentifier", value: "55667788", wantErrs: []string{"is not a Swedish organisationsnummer"}},
 		{name: "orgnr letters", profile: Freja, field: "organizationIdentifier", value: "55667A-8881", wantErrs: []string{"is not a Swedish organisationsnummer"}},
 		// CAR.
@@ -140,7 +140,7 @@ func TestFieldRules(t *testing.T) {
 		{name: "CAR allows & in code", profile: CAR, field: "CN", value: "A&B"},
 		// Several problems in one value are all reported.
 		{name: "many problems", profile: Freja, field: "O", value: " A.B. & Co\t" + long64,
-			wantErrs: []string{"control character", "starts with a space", "is 75 characters long", `contains "."`, `contains "&"`}},
+			wantErrs: []string{"control character", "starts with a space", "is 75 characters long", `contains ".", "&", which`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { checkFieldCase(t, tc) })
@@ -163,7 +163,7 @@ func TestValidateOrgID(t *testing.T) {
 	if err := ValidateOrgID("NO", "923609016"); err != nil {
 		t.Errorf("a Norwegian number follows only the common rules, got %v", err)
 	}
-	if err := ValidateOrgID("se", "556677-8888"); err == nil || !strings.Contains(err.Error(), "expected 1") {
+	if err := ValidateOrgID("se", "556677-8888"); err == nil || !strings.Contains(err.Error(), "does not check out") {
 		t.Errorf("SE number with a bad check digit: got %v", err)
 	}
 	if err := ValidateOrgID("DK", " 12345678"); err == nil {
@@ -186,5 +186,22 @@ func TestFieldErrorShape(t *testing.T) {
 	}
 	if !errors.Is(fe, ErrInvalidSubject) {
 		t.Errorf("FieldError does not unwrap to ErrInvalidSubject")
+	}
+}
+
+// The characters Freja refuses in one field are one problem, each hint once.
+func TestForbiddenCharsMergedPerField(t *testing.T) {
+	errs := forbiddenChars("O", "ACME (Sverige) (Norge) A.B.")
+	if len(errs) != 1 {
+		t.Fatalf("got %d problems, want 1: %v", len(errs), errs)
+	}
+	if want := `O contains "(", ")", ".", which Freja does not accept`; errs[0].Error() != want {
+		t.Errorf("got %q, want %q", errs[0].Error(), want)
+	}
+	if n := strings.Count(errs[0].Hint, "drop the brackets"); n != 1 {
+		t.Errorf("bracket hint appears %d times: %q", n, errs[0].Hint)
+	}
+	if forbiddenChars("O", "ACME AB") != nil {
+		t.Error("a clean value has problems")
 	}
 }

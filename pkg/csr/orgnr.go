@@ -9,8 +9,9 @@ import (
 // the form NNNNNN-NNNN. It accepts 10 digits written as NNNNNNNNNN or
 // NNNNNN-NNNN; the last digit must be the Luhn check digit of the first
 // nine. A rejected number gives a *FieldError for the field
-// "organizationIdentifier" whose reason names the expected check digit, e.g.
-// "check digit is 8, expected 1 (556677-8881)".
+// "organizationIdentifier" that says the number does not check out, without
+// suggesting another number: the one with a "fixed" check digit belongs to
+// some other organisation.
 func NormalizeOrgNumber(s string) (string, error) {
 	digits, ok := orgNumberDigits(s)
 	if !ok {
@@ -20,12 +21,14 @@ func NormalizeOrgNumber(s string) (string, error) {
 	}
 	norm := digits[:6] + "-" + digits[6:]
 	want := luhnCheckDigit(digits[:9])
-	if got := digits[9]; got != want {
-		fixed := digits[:6] + "-" + digits[6:9] + string(want)
+	if digits[9] != want {
+		// Never suggest a "corrected" number: changing the last digit gives
+		// a number that checks out but belongs to some other organisation
+		// (or none); the mistake may be in any digit.
 		return "", &FieldError{Field: "organizationIdentifier", Value: s,
-			Reason: fmt.Sprintf("check digit is %c, expected %c (%s)", got, want, fixed),
-			Hint: fmt.Sprintf("%s fails the Luhn check; compare it with the company register (Bolagsverket): "+
-				"a mistyped digit anywhere changes the check digit", norm)}
+			Reason: fmt.Sprintf("%s does not check out: its last digit is not the Luhn check digit of the other nine", norm),
+			Hint: "compare the number with Bolagsverket's register (bolagsverket.se) or your registration certificate; " +
+				"a mistyped digit anywhere makes the check fail"}
 	}
 	return norm, nil
 }
