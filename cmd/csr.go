@@ -29,8 +29,11 @@ type CSROptions struct {
 	NoPassphrase   bool
 	Zip            bool
 	Force          bool
+	// Env only shapes the next steps: under the sandbox, the sandbox plays the CA.
+	Env string
 
 	profile csr.Profile
+	sandbox bool
 	bitsSet bool
 }
 
@@ -73,11 +76,14 @@ passphrase comes from --passphrase-file or CARONBOARD_PASSPHRASE or a prompt;
 --new-key makes a new key first (--bits, default 4096), encrypted with the passphrase
 from the same sources (asked twice), or unencrypted with --no-passphrase.
 --zip also writes OUT.zip holding the CSR, ready to mail to Freja partner support.
+--env sandbox says that the local sandbox plays the CA ('caronboard sandbox sign')
+instead of naming the real CA's addresses in the next steps.
 
 Examples:
   caronboard csr --profile freja --new-key rp.key --out rp.csr --zip \
       --org "ACME AB" --org-id 556677-8881 --unit Production --common-name "Document signing service"
   caronboard csr --profile car --key client.key --out client.csr --org-code BANK01 --role bank
+  caronboard csr --profile freja --env sandbox --new-key rp.key --out rp.csr --org "ACME AB" --org-id 556677-8881
   caronboard csr inspect rp.csr --profile freja
 
 Exit codes: 0 written, 1 invalid input or failure (nothing written), 2 usage error.`,
@@ -110,6 +116,7 @@ Exit codes: 0 written, 1 invalid input or failure (nothing written), 2 usage err
 	f.BoolVar(&opts.NoPassphrase, "no-passphrase", false, "with --new-key: write the key unencrypted; with --key: the key has none, do not ask")
 	f.BoolVar(&opts.Zip, "zip", false, "also write OUT.zip holding the CSR")
 	f.BoolVar(&opts.Force, "force", false, "replace existing output files (atomically)")
+	f.StringVar(&opts.Env, "env", "", "environment the certificate is for; with sandbox the next steps use 'caronboard sandbox sign'")
 	markConfigurable(f, "profile", "bits", "org", "org-id", "country", "unit", "common-name", "org-code", "role")
 	registerProfileCompletion(c)
 	registerRoleCompletion(c)
@@ -166,6 +173,13 @@ func (o *CSROptions) outputs() []string {
 }
 
 func csrRun(ctx context.Context, a *App, opts *CSROptions) error {
+	if opts.Env != "" {
+		e, err := a.environment(opts.Env)
+		if err != nil {
+			return err
+		}
+		opts.sandbox = e.CA == "sandbox"
+	}
 	subj, err := opts.subject()
 	if err != nil {
 		return a.blameFields(err, subjectFlags[opts.profile])

@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/caronboard/caronboard/pkg/csr"
 )
@@ -22,7 +24,11 @@ func newCSRResult(o *CSROptions, subj csr.Subject, key keyReport) *csrResult {
 	if o.Zip {
 		r.Zip = o.Out + ".zip"
 	}
-	r.NextSteps = nextSteps(o.profile, r)
+	if o.sandbox {
+		r.NextSteps = sandboxNextSteps(o.profile, r)
+	} else {
+		r.NextSteps = nextSteps(o.profile, r)
+	}
 	return r
 }
 
@@ -67,5 +73,16 @@ func nextSteps(p csr.Profile, r *csrResult) []string {
 		mail + " to Freja eID partner support: partnersupport@frejaeid.com.",
 		"Freja eID support replies with a ZIP holding your certificate and the Freja eID CA certificates (root, issuing CA and the chain .pem).",
 		fmt.Sprintf("Keep %s secret and backed up; you need it to build the PKCS#12 keystore from that ZIP.", r.Key.File),
+	}
+}
+
+// sandboxNextSteps is what to do with a CSR for the sandbox, where
+// 'caronboard sandbox sign' plays the CA: no mail, no real support address.
+func sandboxNextSteps(p csr.Profile, r *csrResult) []string {
+	cert := strings.TrimSuffix(r.CSR, filepath.Ext(r.CSR)) + ".cer"
+	return []string{
+		fmt.Sprintf("The sandbox plays the CA: caronboard sandbox sign --csr %s --profile %s --out %s (once after caronboard sandbox init).", r.CSR, p, cert),
+		fmt.Sprintf("Start the sandbox API (caronboard sandbox serve) and test the certificate: caronboard ping --env sandbox --cert %s --key %s", cert, r.Key.File),
+		fmt.Sprintf("Sandbox certificates are for rehearsal only; for the real CA make the CSR again without --env sandbox (keep %s secret all the same).", r.Key.File),
 	}
 }

@@ -173,6 +173,7 @@ func (d *demo) serveAndPing(sbDir string) error {
 	go func() { done <- srv.Serve(ctx) }()
 	defer func() { cancel(); <-done }()
 	d.a.Infof("\n== Start the sandbox API server (in-process, on %s)\n", srv.Addr())
+	d.a.Infof("$ caronboard sandbox serve --dir %s --addr %s   # the same by hand, in another terminal\n", quoteArgs([]string{sbDir}), srv.Addr())
 	d.steps = append(d.steps, demoStep{Name: "sandbox serve", OK: true})
 
 	if err := d.sub("Prove mutual TLS works, and see why when it does not", []string{"ping", "--env", "sandbox", "--addr", srv.Addr(), "--sandbox-dir", sbDir, "--p12", d.p("client.p12"), "--passphrase-file", d.p("p12-pass.txt")}, nil); err != nil {
@@ -187,6 +188,7 @@ func (d *demo) serveAndPing(sbDir string) error {
 		return err
 	}
 	d.a.Infof("\n== Fetch an authentication result (Freja-like, signed by the sandbox signer) into %s\n", d.p("result.json"))
+	d.printCurl(srv, sbDir, result)
 	// Verify it as a relying party's backend must: bound to the authRef the request got, and fresh.
 	var fetched struct {
 		AuthRef string `json:"authRef"`
@@ -241,4 +243,27 @@ func fetchDemoResult(ctx context.Context, srv *sandbox.Server, p12File, passFile
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: sb.ClientTLSConfig(cred)}, Timeout: 10 * time.Second}
 	defer client.CloseIdleConnections()
 	return sandbox.Authenticate(ctx, client, srv.URL())
+}
+
+// printCurl prints the two requests of the fetch as curl commands, so that
+// the step can be repeated by hand against 'caronboard sandbox serve'. curl
+// asks for the key's passphrase (the text in key-pass.txt) itself, so it
+// never appears in a command line.
+func (d *demo) printCurl(srv *sandbox.Server, sbDir string, result []byte) {
+	var r struct {
+		AuthRef string `json:"authRef"`
+	}
+	_ = json.Unmarshal(result, &r)
+	if r.AuthRef == "" {
+		r.AuthRef = "AUTHREF"
+	}
+	initForm, resultForm, err := sandbox.AuthenticateForms(r.AuthRef)
+	if err != nil {
+		return
+	}
+	base := quoteArgs([]string{"curl", "--cacert", filepath.Join(sbDir, "ca.pem"), "--cert", d.p("client.cer"), "--key", d.p("client.key")})
+	d.a.Infof("$ %s --data %s %s%s   # prints the authRef\n", base, initForm, srv.URL(), sandbox.PathInitAuthentication)
+	_ = resultForm // the authRef differs on every run: the line below builds the form from the one curl printed
+	d.a.Infof("$ %s --data-urlencode \"%s=$(printf '{\"authRef\":\"%%s\"}' AUTHREF | base64 -w0)\" %s%s -o %s   # AUTHREF: the one printed above\n",
+		base, sandbox.ParamGetOneAuthResult, srv.URL(), sandbox.PathAuthGetOneResult, quoteArgs([]string{d.p("result.json")}))
 }

@@ -7,7 +7,9 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"net"
 	"os"
+	"strings"
 	"path/filepath"
 	"testing"
 	"time"
@@ -137,4 +139,38 @@ func signFrejaClient(t *testing.T, sb *sandbox.Sandbox, key *rsa.PrivateKey, now
 		t.Fatal(err)
 	}
 	return cert, der
+}
+
+// TestSandboxServeAddressInUse: a busy port says how to choose another
+// (--addr) and how ping then finds the server.
+func TestSandboxServeAddressInUse(t *testing.T) {
+	isolateConfig(t)
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	sb, err := sandbox.Init(context.Background(), filepath.Join(t.TempDir(), "sb"), now, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	a, out, _ := testApp(nil)
+	a.Now = func() time.Time { return now }
+	code := Run(context.Background(), a, []string{"sandbox", "serve", "--dir", sb.Dir, "--addr", ln.Addr().String(), "-o", "json"})
+	var obj struct {
+		OK    bool `json:"ok"`
+		Error struct{ Code, Message, Hint string }
+	}
+	if err := json.Unmarshal(out.Bytes(), &obj); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, out)
+	}
+	if code != exitFailed || obj.Error.Code != "address_in_use" {
+		t.Fatalf("want address_in_use, got exit %d: %s", code, out)
+	}
+	for _, want := range []string{"sandbox serve --addr 127.0.0.1:9443", "ping --env sandbox --addr 127.0.0.1:9443", "environments: sandbox: port: 9443"} {
+		if !strings.Contains(obj.Error.Hint, want) {
+			t.Errorf("hint %q lacks %q", obj.Error.Hint, want)
+		}
+	}
 }

@@ -246,11 +246,18 @@ func (o *PKCS12Options) chain(key *rsa.PrivateKey, certs, roots []*x509.Certific
 	return chain, nil
 }
 
-// defaultAlias is the certificate's CN, or a fixed name when it has none.
+// defaultAlias is the certificate's CN; without one (Freja's CN is
+// optional) it is derived from O ("ACME AB" → "acme-ab") or OU, and only a
+// certificate with none of them gets a fixed name.
 func defaultAlias(c *x509.Certificate) string {
 	if subj, err := csr.ParseName(c.RawSubject); err == nil {
 		if cn, ok := subj.Get("CN"); ok && cn != "" {
 			return cn
+		}
+	}
+	if c.Subject.CommonName == "" && (len(c.Subject.Organization) > 0 || len(c.Subject.OrganizationalUnit) > 0) {
+		if alias := keystore.TrustStoreAliases([]*x509.Certificate{c})[0]; alias != "ca" {
+			return alias
 		}
 	}
 	return "caronboard"

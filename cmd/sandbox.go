@@ -3,7 +3,10 @@ package cmd
 import (
 	"crypto/tls"
 	"encoding/pem"
+	"errors"
 	"fmt"
+	"net"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,8 +23,9 @@ func NewSandboxCmd(a *App) *cobra.Command {
 		Use:   "sandbox",
 		Short: "A local CA and mTLS API server to rehearse the lifecycle offline",
 		Long: `The sandbox plays the CA and the API on this machine, so the whole lifecycle can be
-rehearsed without the real hosts: 'sandbox init' makes a CAR-like CA (RSA-4096), a
-server certificate for localhost and a Freja-like JWS signer; 'sandbox sign' issues a
+rehearsed without the real hosts: 'sandbox init' makes a CA (RSA-4096, C=SE,
+O=caronboard sandbox) that issues both CAR- and Freja-profile certificates, a server
+certificate for localhost and a Freja-like JWS signer; 'sandbox sign' issues a
 client certificate from a CSR as the real CA would; 'sandbox serve' runs an HTTPS
 server on loopback that demands a sandbox-issued client certificate and returns
 Freja-like signed results. The files live in --dir (default: caronboard/sandbox in
@@ -56,7 +60,7 @@ func newSandboxInitCmd(a *App) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "init [--dir DIR] [--force]",
 		Short: "Create the sandbox CA, server certificate and JWS signer",
-		Long: `Create the sandbox: ca.pem (a CAR-like RSA-4096 root), server.pem (localhost,
+		Long: `Create the sandbox: ca.pem (an RSA-4096 root, O=caronboard sandbox, for both profiles), server.pem (localhost,
 127.0.0.1, ::1), signer.pem (a Freja-like RSA-2048 JWS signing certificate under its
 own root), with their keys (unencrypted, 0600: test material).
 
@@ -167,6 +171,10 @@ Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
 Examples:
   caronboard sandbox serve
   caronboard sandbox serve --addr 127.0.0.1:9443 --tls-max 1.2
+  caronboard ping --env sandbox --addr 127.0.0.1:9443 --cert client.cer --key client.key
+
+When the port is taken (address_in_use), choose another with --addr and tell ping:
+--addr on each ping, or once in the config file (environments: sandbox: port: 9443).
 
 Exit codes: 0 stopped cleanly, 1 could not start, 2 usage error.`,
 		Args: noArgs,
@@ -180,6 +188,9 @@ Exit codes: 0 stopped cleanly, 1 could not start, 2 usage error.`,
 				return err
 			}
 			srv, err := sb.NewServer(addr, max, a.Now)
+			if errors.Is(err, syscall.EADDRINUSE) {
+				return errAddrInUse(addr, err)
+			}
 			if err != nil {
 				return err
 			}
@@ -204,4 +215,20 @@ func parseTLSMax(s string) (uint16, error) {
 		return tls.VersionTLS12, nil
 	}
 	return 0, usageErr("use --tls-max 1.2 or 1.3", "unknown TLS version %q", s)
+}
+
+// errAddrInUse says how to run the sandbox server on another port and how
+// ping then finds it.
+func errAddrInUse(addr string, err error) *Error {
+	host, port, _ := net.SplitHostPort(addr)
+	other := "9443"
+	if port == "9443" {
+		other = "10443"
+	}
+	alt := net.JoinHostPort(host, other)
+	return &Error{Code: "address_in_use", Exit: exitFailed, Err: err,
+		Message: fmt.Sprintf("cannot listen on %s: another program (perhaps another 'caronboard sandbox serve') already uses it", addr),
+		Hint: fmt.Sprintf("stop that program, or choose another port: caronboard sandbox serve --addr %s; "+
+			"then ping finds it with caronboard ping --env sandbox --addr %s, "+
+			"or set it once in the config file: environments: sandbox: port: %s", alt, alt, other)}
 }

@@ -45,13 +45,7 @@ func EncodeRequest(param string, v any) (string, error) {
 // (see Sandbox.ClientTLSConfig); baseURL is like "https://127.0.0.1:8443".
 // An error answer gives an error wrapping its *FrejaError.
 func Authenticate(ctx context.Context, client *http.Client, baseURL string) ([]byte, error) {
-	init := initAuthRequest{
-		UserInfoType:         "SSN",
-		UserInfo:             SSNUserInfo(TestUserCountry, TestUserSSN),
-		MinRegistrationLevel: "EXTENDED",
-		AttributesToReturn:   []attributeRequest{{"BASIC_USER_INFO"}, {"EMAIL_ADDRESS"}, {"SSN"}},
-	}
-	body, err := post(ctx, client, baseURL, PathInitAuthentication, ParamInitAuth, init)
+	body, err := post(ctx, client, baseURL, PathInitAuthentication, ParamInitAuth, testUserInit())
 	if err != nil {
 		return nil, err
 	}
@@ -62,6 +56,27 @@ func Authenticate(ctx context.Context, client *http.Client, baseURL string) ([]b
 		return nil, fmt.Errorf("%s: the answer holds no authRef", PathInitAuthentication)
 	}
 	return post(ctx, client, baseURL, PathAuthGetOneResult, ParamGetOneAuthResult, map[string]string{"authRef": started.AuthRef})
+}
+
+// testUserInit is the initAuthentication request Authenticate sends.
+func testUserInit() initAuthRequest {
+	return initAuthRequest{
+		UserInfoType:         "SSN",
+		UserInfo:             SSNUserInfo(TestUserCountry, TestUserSSN),
+		MinRegistrationLevel: "EXTENDED",
+		AttributesToReturn:   []attributeRequest{{"BASIC_USER_INFO"}, {"EMAIL_ADDRESS"}, {"SSN"}},
+	}
+}
+
+// AuthenticateForms returns the two form bodies Authenticate posts, the
+// second for the given authRef, so that the flow can be repeated by hand
+// (e.g. with curl --data).
+func AuthenticateForms(authRef string) (initForm, resultForm string, err error) {
+	if initForm, err = EncodeRequest(ParamInitAuth, testUserInit()); err != nil {
+		return "", "", err
+	}
+	resultForm, err = EncodeRequest(ParamGetOneAuthResult, map[string]string{"authRef": authRef})
+	return initForm, resultForm, err
 }
 
 // post sends one Freja-style request and returns the body of a 200 answer.

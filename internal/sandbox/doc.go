@@ -14,8 +14,8 @@
 //
 // A sandbox is a folder (created with mode 0700) holding:
 //
-//	ca.pem, ca.key.pem                   the CAR-like CA: a self-signed RSA-4096 root,
-//	                                     C=SE, O=E-fakturabolaget, CN=caronboard sandbox CA,
+//	ca.pem, ca.key.pem                   the CA of both profiles: a self-signed RSA-4096 root,
+//	                                     C=SE, O=caronboard sandbox, CN=caronboard sandbox CA,
 //	                                     valid 10 years; it issues client certificates
 //	                                     (Sandbox.Sign) and the server certificate
 //	server.pem, server.key.pem           the API server's certificate: RSA-2048, CN=localhost,

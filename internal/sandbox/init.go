@@ -111,7 +111,7 @@ func (s *Sandbox) generateKeys(ctx context.Context, gen keyGen) error {
 func (s *Sandbox) makeCertificates(now time.Time) error {
 	from := now.Add(-backdate)
 	var err error
-	if s.CA, err = s.root(from, CACommonName, s.caKey, "C", "SE", "O", "E-fakturabolaget", "CN", CACommonName); err != nil {
+	if s.CA, err = s.root(from, CACommonName, s.caKey, "C", "SE", "O", CAOrganization, "CN", CACommonName); err != nil {
 		return fmt.Errorf("making the sandbox CA: %w", err)
 	}
 	if s.SignerRoot, err = s.root(from, SignerRootCommonName, s.signerRootKey,

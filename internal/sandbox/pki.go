@@ -33,7 +33,11 @@ func Files() []string { return slices.Clone(files) }
 
 // Names of the sandbox certificates.
 const (
-	CACommonName         = "caronboard sandbox CA"
+	CACommonName = "caronboard sandbox CA"
+	// CAOrganization is the CA's O: a neutral name, since the one CA issues
+	// both CAR- and Freja-profile certificates (a Freja certificate issued
+	// "by E-fakturabolaget" would look like neither).
+	CAOrganization       = "caronboard sandbox"
 	SignerRootCommonName = "caronboard sandbox JWS root"
 	SignerCommonName     = "caronboard sandbox JWS signing"
 	signerOrganization   = "caronboard sandbox"

@@ -40,7 +40,7 @@ func TestProbe(t *testing.T) {
 	if p.Client.Subject != "C=SE, O=E-fakturabolaget, OU=bank, CN=BANK01" {
 		t.Errorf("client subject %q", p.Client.Subject)
 	}
-	if p.Client.Issuer != "C=SE, O=E-fakturabolaget, CN=caronboard sandbox CA" {
+	if p.Client.Issuer != "C=SE, O=caronboard sandbox, CN=caronboard sandbox CA" {
 		t.Errorf("client issuer %q", p.Client.Issuer)
 	}
 	if !strings.EqualFold(p.Client.Serial, cert.Leaf.SerialNumber.Text(16)) || !p.Client.NotAfter.Equal(cert.Leaf.NotAfter) {
