@@ -9,8 +9,8 @@ import (
 	"encoding/pem"
 	"net"
 	"os"
-	"strings"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
