@@ -67,7 +67,7 @@ func (a *App) checklistContext(opts *ChecklistOptions, folder *checklist.Folder)
 	} else if e := classify(err); e.Code != "no_ca" {
 		c.notes = append(c.notes, "the server CA of "+env.Name+" could not be read: "+e.Message)
 	}
-	rec, err := readPingRecord(env.Name)
+	rec, err := readPingRecord(env.Name, folder.Dir, folderClientKeys(folder))
 	if err != nil {
 		a.Warn("the recorded ping of " + env.Name + " cannot be read: " + err.Error())
 	}
@@ -110,6 +110,29 @@ func outgoingAddrs(e *Environment) []string {
 			out = append(out, ua.IP.String())
 		}
 		_ = conn.Close()
+	}
+	return out
+}
+
+// folderClientKeys are the public-key fingerprints of the client
+// certificates in the folder (certificate files and ZIP bundles): a recorded
+// ping counts for the folder only when it was made with one of them (or from
+// a keystore file in the folder, whose certificate does not show without
+// its passphrase).
+func folderClientKeys(folder *checklist.Folder) []string {
+	var out []string
+	for _, f := range folder.Files {
+		if f.Kind != checklist.KindCertificate && f.Kind != checklist.KindBundle {
+			continue
+		}
+		for _, c := range f.Certs {
+			if c.IsCA {
+				continue
+			}
+			if fp, err := csr.PublicKeyFingerprint(c.PublicKey); err == nil {
+				out = append(out, fp)
+			}
+		}
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/caronboard/caronboard/internal/sandbox"
+	"github.com/caronboard/caronboard/pkg/keystore"
 	"github.com/caronboard/caronboard/pkg/verify"
 )
 
@@ -240,21 +242,38 @@ func TestChecklistCARProduction(t *testing.T) {
 		}
 	}
 
-	// A ping that timed out at TCP: probably not allow-listed.
+	// A ping that timed out at TCP: probably not allow-listed. Pings are
+	// recorded with the client certificate they used: here the folder's.
+	leaf, err := keystore.ReadCertificates(filepath.Join(w, "client.cer"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := []*tls.Certificate{{Leaf: leaf[0]}}
 	a, _, _ := testApp(nil)
 	a.Now = time.Now
 	timeout := &verify.ProbeResult{Target: "api", Addr: "api.e-faktura.com:443", LocalAddr: "192.0.2.7:40000",
 		Err: &verify.ProbeError{Code: verify.CodeTCPTimeout, Message: "no answer", Hint: "allow-list"}}
-	recordPing(a, []*verify.ProbeResult{timeout})
+	recordPing(a, []*verify.ProbeResult{timeout}, mine, []string{"elsewhere/client.p12"})
 	wantStates(t, "timed out", states(t, args...), map[string]string{"allow_list": "fail", "ping": "fail"}, "allow_list")
 
 	// A successful ping proves the allow-list; one older than the
 	// certificate is a warning.
-	recordPing(a, []*verify.ProbeResult{{Target: "api", Addr: "api.e-faktura.com:443", LocalAddr: "192.0.2.7:40000", HTTPStatus: 200}})
+	recordPing(a, []*verify.ProbeResult{{Target: "api", Addr: "api.e-faktura.com:443", LocalAddr: "192.0.2.7:40000", HTTPStatus: 200}}, mine, []string{""})
 	wantStates(t, "accepted", states(t, args...), map[string]string{"allow_list": "done", "ping": "done"}, "keystore")
 	a.Now = func() time.Time { return time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC) } // before the certificate's notBefore
-	recordPing(a, []*verify.ProbeResult{{Target: "api", Addr: "api.e-faktura.com:443", LocalAddr: "192.0.2.7:40000", HTTPStatus: 200}})
+	recordPing(a, []*verify.ProbeResult{{Target: "api", Addr: "api.e-faktura.com:443", LocalAddr: "192.0.2.7:40000", HTTPStatus: 200}}, mine, []string{""})
 	wantStates(t, "stale ping", states(t, args...), map[string]string{"ping": "warn"}, "keystore")
+
+	// A ping without a client certificate records nothing, and one with
+	// another folder's certificate does not count here.
+	a.Now = time.Now
+	other, err := keystore.ReadCertificates("../testdata/pki/rp.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recordPing(a, []*verify.ProbeResult{timeout}, []*tls.Certificate{nil}, []string{""})
+	recordPing(a, []*verify.ProbeResult{timeout}, []*tls.Certificate{{Leaf: other[0]}}, []string{filepath.Join(t.TempDir(), "rp.p12")})
+	wantStates(t, "other folder's ping", states(t, args...), map[string]string{"ping": "warn"}, "keystore")
 }
 
 // TestChecklistFrejaProduction: the Freja ZIP, the production-only steps and
@@ -312,10 +331,12 @@ func TestChecklistUsageErrors(t *testing.T) {
 }
 
 func TestPingRecordFileStaysInFolder(t *testing.T) {
+	const fp = "AB:CD:EF:01:23:45:67:89:AB:CD"
 	for env, want := range map[string]string{
-		"stage": "stage.json", "my-env_2": "my-env_2.json", "../../etc/x": "%2E.%2F..%2Fetc%2Fx.json", "a/b": "a%2Fb.json", ".hidden": "%2Ehidden.json",
+		"stage": "stage@abcdef0123456789.json", "my-env_2": "my-env_2@abcdef0123456789.json", "../../etc/x": "%2E.%2F..%2Fetc%2Fx@abcdef0123456789.json",
+		"a/b": "a%2Fb@abcdef0123456789.json", ".hidden": "%2Ehidden@abcdef0123456789.json", "x@y": "x%40y@abcdef0123456789.json",
 	} {
-		got := pingRecordFile("/cfg", env)
+		got := pingRecordFile("/cfg", env, fp)
 		if filepath.Dir(got) != "/cfg" || filepath.Base(got) != want {
 			t.Errorf("%q → %q, want /cfg/%s", env, got, want)
 		}

@@ -173,7 +173,7 @@ func (d *demo) serveAndPing(sbDir string) error {
 	go func() { done <- srv.Serve(ctx) }()
 	defer func() { cancel(); <-done }()
 	d.a.Infof("\n== Start the sandbox API server (in-process, on %s)\n", srv.Addr())
-	d.a.Infof("$ caronboard sandbox serve --dir %s --addr %s   # the same by hand, in another terminal\n", quoteArgs([]string{sbDir}), srv.Addr())
+	d.a.Infof("$ caronboard sandbox serve --dir %s --addr %s   # the same by hand, in another terminal\n", shellWords([]string{sbDir}), srv.Addr())
 	d.steps = append(d.steps, demoStep{Name: "sandbox serve", OK: true})
 
 	if err := d.sub("Prove mutual TLS works, and see why when it does not", []string{"ping", "--env", "sandbox", "--addr", srv.Addr(), "--sandbox-dir", sbDir, "--p12", d.p("client.p12"), "--passphrase-file", d.p("p12-pass.txt")}, nil); err != nil {
@@ -261,9 +261,9 @@ func (d *demo) printCurl(srv *sandbox.Server, sbDir string, result []byte) {
 	if err != nil {
 		return
 	}
-	base := quoteArgs([]string{"curl", "--cacert", filepath.Join(sbDir, "ca.pem"), "--cert", d.p("client.cer"), "--key", d.p("client.key")})
+	base := shellWords([]string{"curl", "--cacert", filepath.Join(sbDir, "ca.pem"), "--cert", d.p("client.cer"), "--key", d.p("client.key")})
 	d.a.Infof("$ %s --data %s %s%s   # prints the authRef\n", base, initForm, srv.URL(), sandbox.PathInitAuthentication)
 	_ = resultForm // the authRef differs on every run: the line below builds the form from the one curl printed
 	d.a.Infof("$ %s --data-urlencode \"%s=$(printf '{\"authRef\":\"%%s\"}' AUTHREF | base64 -w0)\" %s%s -o %s   # AUTHREF: the one printed above\n",
-		base, sandbox.ParamGetOneAuthResult, srv.URL(), sandbox.PathAuthGetOneResult, quoteArgs([]string{d.p("result.json")}))
+		base, sandbox.ParamGetOneAuthResult, srv.URL(), sandbox.PathAuthGetOneResult, shellWords([]string{d.p("result.json")}))
 }

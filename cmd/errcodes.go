@@ -79,6 +79,7 @@ const (
 	codeExpiring           = "expiring"                 // expiry: a certificate expires within --warn or is not yet valid
 	codeExpired            = "expired"                  // expiry: a certificate has expired
 	codeUnreadable         = "unreadable"               // expiry: a file could not be read
+	codeAddressInUse       = "address_in_use"           // sandbox serve's port is taken (the hint gives --addr and how ping finds it)
 )
 
 // usageClass holds the codes that mean "the command line or configuration is

@@ -27,6 +27,8 @@ type PingOptions struct {
 	Timeout        time.Duration
 	PassphraseFile string
 	SandboxDir     string
+	// Profile limits --all to the environments of one API: car or freja.
+	Profile string
 
 	// Proxy settings: --proxy URL|none, --no-proxy, --proxy-user with the
 	// password from --proxy-password-file or CARONBOARD_PROXY_PASSWORD.
@@ -90,7 +92,10 @@ Environments: api, stage and ci (E-faktura CAR: pass the CAR CA root you receive
 --ca or set it in the config file), freja-test and freja-prod (their server roots are
 built in), sandbox (127.0.0.1:8443, see 'caronboard sandbox'). The config file can add
 environments and set a default credential for each. --all probes every environment at
-once; it takes about as long as the slowest one.
+once; it takes about as long as the slowest one. --profile car|freja limits it to that
+API's environments. Under --all an environment without a credential (no --p12 or
+--cert/--key, and no environments.NAME.p12 or cert/key in the config file) is skipped,
+not failed; the summary counts ok, failed and skipped apart.
 
 The credential: --p12, a PKCS#12 or Java (JKS) keystore recognised by its content, with
 its passphrase from --passphrase-file, CARONBOARD_PASSPHRASE or, after the empty
@@ -103,6 +108,7 @@ Examples:
   caronboard ping --env freja-test --cert rp.cer --key rp.key
   caronboard ping --env sandbox --p12 client.jks --alias new --passphrase-file pass.txt
   caronboard ping --all -o json
+  caronboard ping --all --profile freja --cert rp.cer --key rp.key
   caronboard ping --env stage --p12 client.p12 --proxy http://proxy.bank.example:3128
   caronboard ping --env api --proxy-user svc-einvoice --proxy-password-file ~/.proxy-pass
 
@@ -121,6 +127,7 @@ Exit codes: 0 connected and accepted, 1 a probe failed, 2 usage error.`,
 	f := c.Flags()
 	f.StringVar(&opts.Env, "env", "", "environment to probe: api, stage, ci, freja-test, freja-prod, sandbox or one from the config file")
 	f.BoolVar(&opts.All, "all", false, "probe every environment at once")
+	f.StringVar(&opts.Profile, "profile", "", "with --all: only the environments of this API, car or freja")
 	f.StringVar(&opts.P12, "p12", "", "client credential as PKCS#12")
 	f.StringVar(&opts.Cert, "cert", "", "client certificate (with --key)")
 	f.StringVar(&opts.Key, "key", "", "client private key (with --cert)")
@@ -160,6 +167,10 @@ func (o *PingOptions) validate() error {
 		return usageErr("use --p12, or --cert with --key", "--p12 cannot be combined with --cert/--key")
 	case (o.Cert == "") != (o.Key == ""):
 		return usageErr("give both --cert and --key", "--cert and --key go together")
+	case o.Profile != "" && !o.All:
+		return usageErr("--profile picks the environments of --all; --env names one already", "--profile needs --all")
+	case o.Profile != "" && o.Profile != "car" && o.Profile != "freja":
+		return usageErr("use --profile car or --profile freja", "unknown profile %q", o.Profile)
 	case o.All && (o.Addr != "" || o.ServerName != ""):
 		return usageErr("--addr and --server-name apply to one environment: use them with --env", "--addr and --server-name cannot be used with --all")
 	case o.P12 == "" && (o.Alias != "" || o.KeyPassphraseFile != ""):
@@ -195,7 +206,9 @@ func pingRun(cmd *cobra.Command, a *App, opts *PingOptions) error {
 			return err
 		}
 		for _, n := range envNames(all) {
-			envs = append(envs, all[n])
+			if opts.Profile == "" || all[n].Profile == opts.Profile {
+				envs = append(envs, all[n])
+			}
 		}
 	} else {
 		e, err := a.environment(opts.Env)
@@ -206,6 +219,7 @@ func pingRun(cmd *cobra.Command, a *App, opts *PingOptions) error {
 	}
 	var targets []verify.Target
 	var skipped []pingSkip
+	var probed []*Environment
 	for _, e := range envs {
 		t, err := a.target(e, opts, sandboxDir)
 		if err != nil {
@@ -217,6 +231,14 @@ func pingRun(cmd *cobra.Command, a *App, opts *PingOptions) error {
 			continue
 		}
 		targets = append(targets, t)
+		probed = append(probed, e)
+	}
+	if err := a.proxies(opts, probed, targets); err != nil {
+		return err
+	}
+	clients, files, targets, skipped, err := a.clientCredentials(cmd.Context(), opts, probed, targets, skipped)
+	if err != nil {
+		return err
 	}
 	if opts.All && len(targets) == 0 {
 		res := &pingResult{Results: []*verify.ProbeResult{}, Skipped: skipped}
@@ -224,23 +246,16 @@ func pingRun(cmd *cobra.Command, a *App, opts *PingOptions) error {
 		res.printTable(a)
 		return errNothingToProbe(skipped)
 	}
-	if err := a.proxies(opts, envs, targets); err != nil {
-		return err
-	}
-	client, err := a.clientCredential(cmd.Context(), opts, envs)
-	if err != nil {
-		return err
-	}
-	po := verify.ProbeOptions{Client: client, Timeout: opts.Timeout, Now: a.Now}
+	po := verify.ProbeOptions{Timeout: opts.Timeout, Now: a.Now}
 	switch {
 	case opts.IPv4:
 		po.Family = verify.IPv4
 	case opts.IPv6:
 		po.Family = verify.IPv6
 	}
-	results := verify.ProbeAll(cmd.Context(), targets, po)
+	results := probeEach(cmd.Context(), targets, clients, po)
 	if !a.noPingRecord {
-		recordPing(a, results)
+		recordPing(a, results, clients, files)
 	}
 	if !opts.All {
 		for _, w := range results[0].Warnings {
@@ -384,6 +399,15 @@ func (r *pingResult) printTable(a *App) {
 	for _, s := range r.Skipped {
 		a.Infof("%-12s %-6s %-22s %9s  %s\n", s.Env, "skip", "", "", s.Reason)
 	}
+	ok, failed := 0, 0
+	for _, p := range r.Results {
+		if p.Err != nil {
+			failed++
+		} else {
+			ok++
+		}
+	}
+	a.Infof("%d ok, %d failed, %d skipped\n", ok, failed, len(r.Skipped))
 }
 
 // verdict fails the command when any probe failed.
@@ -407,8 +431,12 @@ func (r *pingResult) verdict() error {
 		names = append(names, p.Target)
 		details = append(details, Detail{Field: p.Target, Message: p.Err.Code + ": " + p.Err.Message, Hint: p.Err.Hint})
 	}
+	skipped := ""
+	if len(r.Skipped) > 0 {
+		skipped = fmt.Sprintf(" (%d more skipped)", len(r.Skipped))
+	}
 	return &Error{Code: codePingFailed, Details: details,
-		Message: fmt.Sprintf("%d of %d environments failed: %s", len(failed), len(r.Results), strings.Join(names, ", ")),
+		Message: fmt.Sprintf("%d of %d environments probed failed: %s%s", len(failed), len(r.Results), strings.Join(names, ", "), skipped),
 		Hint:    "see each environment's line above; probe one with --env NAME for the steps"}
 }
 

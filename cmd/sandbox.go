@@ -226,7 +226,7 @@ func errAddrInUse(addr string, err error) *Error {
 		other = "10443"
 	}
 	alt := net.JoinHostPort(host, other)
-	return &Error{Code: "address_in_use", Exit: exitFailed, Err: err,
+	return &Error{Code: codeAddressInUse, Err: err,
 		Message: fmt.Sprintf("cannot listen on %s: another program (perhaps another 'caronboard sandbox serve') already uses it", addr),
 		Hint: fmt.Sprintf("stop that program, or choose another port: caronboard sandbox serve --addr %s; "+
 			"then ping finds it with caronboard ping --env sandbox --addr %s, "+
