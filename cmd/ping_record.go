@@ -31,15 +31,15 @@ type pingRecord struct {
 	// --p12 or --cert file it came from.
 	ClientKeySHA256 string    `json:"client_public_key_sha256"`
 	Credential      string    `json:"credential,omitempty"`
-	OK         bool      `json:"ok"`
-	Code       string    `json:"code,omitempty"`
-	Message    string    `json:"message"`
-	Hint       string    `json:"hint,omitempty"`
-	Time       time.Time `json:"time"`
-	Addr       string    `json:"addr"`
-	SourceIP   string    `json:"source_ip,omitempty"`
-	HTTPStatus int       `json:"http_status,omitempty"`
-	Proxy      string    `json:"proxy,omitempty"` // the proxy used, without credentials: the API saw its address, not SourceIP
+	OK              bool      `json:"ok"`
+	Code            string    `json:"code,omitempty"`
+	Message         string    `json:"message"`
+	Hint            string    `json:"hint,omitempty"`
+	Time            time.Time `json:"time"`
+	Addr            string    `json:"addr"`
+	SourceIP        string    `json:"source_ip,omitempty"`
+	HTTPStatus      int       `json:"http_status,omitempty"`
+	Proxy           string    `json:"proxy,omitempty"` // the proxy used, without credentials: the API saw its address, not SourceIP
 }
 
 // maxPingRecord bounds the record files read.
