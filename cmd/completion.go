@@ -61,3 +61,34 @@ func registerRoleCompletion(c *cobra.Command) {
 func registerEnvCompletion(c *cobra.Command, a *App) {
 	_ = c.RegisterFlagCompletionFunc("env", completeEnvs(a))
 }
+
+// documentCompletion gives cobra's `completion` command (made here rather
+// than lazily at Execute) examples and exit codes like every other command.
+// cobra binds the script's output stream when it makes the command, so the
+// root's streams are set first.
+func documentCompletion(root *cobra.Command, a *App) {
+	root.SetOut(a.Out)
+	root.SetErr(a.ErrOut)
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		c.Long = `Write the shell completion script for bash, zsh, fish or powershell to standard output.
+It completes commands and flags, and the values of --profile (car, freja), --role (bank,
+ctd, internal) and --env (the environments, including those of your config file).
+
+Examples:
+  source <(caronboard completion bash)                                  # this shell only
+  caronboard completion bash > /etc/bash_completion.d/caronboard       # every bash
+  caronboard completion zsh > "${fpath[1]}/_caronboard"
+  caronboard completion fish > ~/.config/fish/completions/caronboard.fish
+  caronboard completion powershell >> $PROFILE
+
+Exit codes: 0 written, 2 usage error (or no shell named).`
+		for _, sh := range c.Commands() {
+			sh.Long = strings.TrimRight(sh.Long, "\n") + "\n\nExamples:\n  caronboard completion " + sh.Name() +
+				"\n\nExit codes: 0 written, 2 usage error."
+		}
+	}
+}

@@ -12,14 +12,14 @@ import (
 var helpGaps = map[string]string{}
 
 // Every command a user can see explains itself: its Long help has examples
-// and its exit codes (cobra's own help and completion commands aside).
+// and its exit codes (cobra's own help command aside).
 func TestEveryCommandHasExamplesAndExitCodes(t *testing.T) {
 	a, _, _ := testApp(nil)
 	root := NewRootCmd(a)
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		for _, sub := range c.Commands() {
-			if sub.Hidden || sub.Name() == "help" || sub.Name() == "completion" {
+			if sub.Hidden || sub.Name() == "help" {
 				continue
 			}
 			if gap, ok := helpGaps[sub.CommandPath()]; ok {

@@ -105,7 +105,7 @@ Exit codes: 0 written, 1 refused or failed (nothing written), 2 usage error.`,
 	f.StringVar(&opts.Key, "key", "", "the private key (required)")
 	f.StringArrayVar(&opts.CA, "ca", nil, "a CA certificate file for the chain (repeatable)")
 	f.StringVar(&opts.Bundle, "bundle", "", "the ZIP from Freja partner support, instead of --cert")
-	f.StringVar(&opts.Name, "name", "", "alias (friendly name) of the key entry (default: the certificate's CN)")
+	f.StringVar(&opts.Name, "name", "", "alias (friendly name) of the key entry (default: the certificate's CN, else derived from O: acme-ab)")
 	f.BoolVar(&opts.Legacy, "legacy", false, "3DES/SHA-1 encryption for old consumers (see above)")
 	f.StringVar(&opts.KeyPassphraseFile, "key-passphrase-file", "", "passphrase of --key (- for stdin)")
 	f.BoolVar(&opts.NoKeyPassphrase, "no-key-passphrase", false, "--key has no passphrase: do not ask (an encrypted key is refused)")

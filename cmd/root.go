@@ -72,5 +72,6 @@ Exit codes: 0 success, 1 the operation or check failed, 2 usage error.`,
 		NewClientCmd(a, nil),
 	)
 	requireSubcommands(root)
+	documentCompletion(root, a)
 	return root
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -35,11 +37,12 @@ Examples:
   caronboard sandbox init
   caronboard sandbox sign --csr client.csr --profile car --out client.cer
   caronboard sandbox serve &
+  SB=$(caronboard sandbox path)
   caronboard ping --env sandbox --cert client.cer --key client.key
 
 Exit codes: 0 success, 1 the step failed, 2 usage error.`,
 	}
-	c.AddCommand(newSandboxInitCmd(a), newSandboxSignCmd(a), newSandboxServeCmd(a))
+	c.AddCommand(newSandboxInitCmd(a), newSandboxSignCmd(a), newSandboxServeCmd(a), newSandboxPathCmd(a))
 	return c
 }
 
@@ -231,4 +234,40 @@ func errAddrInUse(addr string, err error) *Error {
 		Hint: fmt.Sprintf("stop that program, or choose another port: caronboard sandbox serve --addr %s; "+
 			"then ping finds it with caronboard ping --env sandbox --addr %s, "+
 			"or set it once in the config file: environments: sandbox: port: %s", alt, alt, other)}
+}
+
+func newSandboxPathCmd(a *App) *cobra.Command {
+	var dir string
+	return withSandboxDir(&cobra.Command{
+		Use:   "path [--dir DIR]",
+		Short: "Print the sandbox folder (where ca.pem is)",
+		Long: `Print the sandbox folder: --dir when given, else caronboard/sandbox in the user config
+folder (~/.config/caronboard/sandbox on Linux, ~/Library/Application Support/caronboard/sandbox
+on macOS). It prints the path whether or not a sandbox exists there yet; with -o json the
+object also says whether it does.
+
+Examples:
+  caronboard sandbox path
+  SB=$(caronboard sandbox path); caronboard cert verify --cert client.cer --key client.key --ca "$SB/ca.pem"
+
+Exit codes: 0 printed, 2 usage error.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			path := orDefaultSandbox(dir)
+			_, err := os.Stat(filepath.Join(path, sandbox.CAFile))
+			a.SetResult(struct {
+				Dir    string `json:"dir"`
+				Exists bool   `json:"exists"`
+			}{path, err == nil})
+			if !a.JSON() {
+				fmt.Fprintln(a.Out, path)
+			}
+			return nil
+		},
+	}, &dir)
+}
+
+func withSandboxDir(c *cobra.Command, dir *string) *cobra.Command {
+	sandboxDirFlag(c, dir)
+	return c
 }
