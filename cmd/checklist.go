@@ -20,6 +20,9 @@ type ChecklistOptions struct {
 	Env        string
 	Dir        string
 	SandboxDir string
+	// All shows every step; by default the text shows only the steps that
+	// need something (failed, warnings, open, manual) and one next command.
+	All bool
 	At         string
 
 	at time.Time // the time certificates are judged at (zero: now)
@@ -34,7 +37,7 @@ func NewChecklistCmd(a *App) *cobra.Command {
 func newChecklistCmd(a *App, runF func(context.Context, *ChecklistOptions) error) *cobra.Command {
 	opts := &ChecklistOptions{}
 	c := &cobra.Command{
-		Use:   "checklist [--profile car|freja] [--env NAME] [--dir DIR]",
+		Use:   "checklist [--profile car|freja] [--env NAME] [--dir DIR] [--all]",
 		Short: "Show every onboarding step, its state and the command for the next one",
 		Long: `Show, for a profile and environment, every onboarding step of the CAR or Freja eID
 documents with its state, derived each time from the files in --dir and what can be
@@ -49,7 +52,9 @@ checked on this machine — never from remembered state, except the outcome of t
 States: done; warn (done, with a problem worth fixing); fail (there but wrong); open
 (not done yet); manual (outside this machine: a contract, a phone call, a firewall);
 skip (not for this environment). The first open or failed step is the next one, and
-the exact command for it is printed.
+the exact command for it is printed. The text shows the steps that need something
+(failed, with warnings, open, to do outside this machine) and the one next command;
+--all shows every step, each with its command. -o json always has every step.
 
 Files are recognised by their content, conventional names first: private keys (*.key;
 an encrypted one counts as protected without its passphrase, and it must be mode 0600),
@@ -77,6 +82,7 @@ Freja eID production needs.
 
 Examples:
   caronboard checklist --dir ~/car --env stage
+  caronboard checklist --dir ~/car --env stage --all
   caronboard checklist --profile freja --env freja-prod --dir ~/freja -o json
   caronboard checklist --env sandbox --dir rehearsal --sandbox-dir rehearsal/sandbox
   caronboard checklist --dir ~/car --env api --at 2027-10-01T00:00:00Z
@@ -107,6 +113,7 @@ error (bad flags, no such folder).`,
 	f.StringVar(&opts.Profile, "profile", "", "car or freja (default: the environment's, or recognised from the folder)")
 	f.StringVar(&opts.Env, "env", "", "environment (default: stage for CAR, freja-test for Freja)")
 	f.StringVar(&opts.Dir, "dir", ".", "the folder holding the key, CSR, certificates and keystores")
+	f.BoolVar(&opts.All, "all", false, "show every step (done and skipped too), each with its command")
 	f.StringVar(&opts.SandboxDir, "sandbox-dir", "", "sandbox folder, for --env sandbox (default: caronboard/sandbox in the user config folder)")
 	f.StringVar(&opts.At, "at", "", "judge expiry and renewal at this time (RFC 3339) instead of now")
 	markConfigurable(f, "profile")
@@ -135,7 +142,7 @@ func checklistRun(a *App, opts *ChecklistOptions) error {
 	rep := checklist.Evaluate(ctx.input)
 	res := ctx.result(rep)
 	a.SetResult(res)
-	res.print(a)
+	res.print(a, opts.All)
 	return nil
 }
 

@@ -197,7 +197,7 @@ var stateLabels = map[checklist.State]string{
 	checklist.Open: "open", checklist.Manual: "manual", checklist.Skip: "skip",
 }
 
-func (r *checklistResult) print(a *App) {
+func (r *checklistResult) print(a *App, all bool) {
 	head := fmt.Sprintf("Onboarding checklist: %s, environment %s", csr.Profile(r.Profile).DisplayName(), r.Env)
 	if r.EnvDescription != "" {
 		head += " (" + r.EnvDescription + ")"
@@ -207,7 +207,16 @@ func (r *checklistResult) print(a *App) {
 		a.Infof("  note: %s\n", n)
 	}
 	a.Infof("\n")
+	shown := 0
 	for _, s := range r.Steps {
+		if !all && (s.State == checklist.Done || s.State == checklist.Skip) {
+			continue
+		}
+		shown++
+		if !all && s.State == checklist.Manual {
+			a.Infof("  %-6s  %s\n", stateLabels[s.State], s.Title)
+			continue
+		}
 		a.Infof("  %-6s  %s\n", stateLabels[s.State], s.Title)
 		if s.Detail != "" {
 			a.Infof("          %s\n", s.Detail)
@@ -215,13 +224,19 @@ func (r *checklistResult) print(a *App) {
 		if s.Hint != "" && s.State != checklist.Done && s.State != checklist.Skip {
 			a.Infof("          hint: %s\n", s.Hint)
 		}
-		if s.Command != "" {
+		if s.Command != "" && all {
 			a.Infof("          run:  %s\n", s.Command)
 		}
+	}
+	if shown == 0 {
+		a.Infof("  every step is done or not for %s\n", r.Env)
 	}
 	c := r.Counts
 	a.Infof("\n%d done, %d with warnings, %d failed, %d open, %d to do outside this machine, %d not for %s.\n",
 		c["done"], c["warn"], c["fail"], c["open"], c["manual"], c["skip"], r.Env)
+	if !all && (c["done"] > 0 || c["skip"] > 0) {
+		a.Infof("(--all shows the done and skipped steps too.)\n")
+	}
 	switch {
 	case r.Next == nil && c["warn"] == 0:
 		a.Infof("Nothing left to do here%s.\n", manualSuffix(r.Manual))

@@ -259,7 +259,7 @@ func TestInitResumeCAR(t *testing.T) {
 		t.Fatalf("keystore step failed:\n%s", r)
 	}
 	mustContain(t, "stdout", r.out, "found client.cer", "$ caronboard cert verify", "pass  key_match", "$ caronboard pkcs12 --out "+filepath.Join(dir, "client.p12"),
-		"done    Keystore", "Next, prove the connection works:")
+		"Next, prove the connection works:")
 	mustContain(t, "prompts", r.prompts, "Test the connection to ci now?")
 	if !exists(filepath.Join(dir, "client.p12")) {
 		t.Fatal("no keystore")
@@ -330,7 +330,7 @@ func TestInitResumeFrejaBundle(t *testing.T) {
 	if r.code != exitOK {
 		t.Fatalf("keystore from the bundle:\n%s", r)
 	}
-	mustContain(t, "stdout", r.out, "found ACME AB.zip", "--bundle '"+filepath.Join(dir, "ACME AB.zip")+"'", "$ caronboard pkcs12 inspect", "done    Keystore", "caronboard ping --env freja-test")
+	mustContain(t, "stdout", r.out, "found ACME AB.zip", "--bundle '"+filepath.Join(dir, "ACME AB.zip")+"'", "$ caronboard pkcs12 inspect", "caronboard ping --env freja-test")
 	if !exists(filepath.Join(dir, "rp.p12")) {
 		t.Fatal("no keystore")
 	}

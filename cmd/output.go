@@ -8,9 +8,17 @@ import (
 	"strings"
 )
 
-func printf(w io.Writer, format string, args ...any) { fmt.Fprintf(w, format, args...) }
+// printf and writeLine print text for a person: on a terminal it is wrapped
+// to its width (see wrapText); to a pipe or file it goes unchanged.
+func printf(w io.Writer, format string, args ...any) {
+	s := fmt.Sprintf(format, args...)
+	if width := terminalWidth(w); width > 0 {
+		s = wrapText(s, width)
+	}
+	_, _ = io.WriteString(w, s)
+}
 
-func writeLine(w io.Writer, s string) { fmt.Fprintln(w, s) }
+func writeLine(w io.Writer, s string) { printf(w, "%s\n", s) }
 
 // jsonError is the "error" member of a failed command's JSON object.
 type jsonError struct {
