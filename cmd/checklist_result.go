@@ -213,10 +213,6 @@ func (r *checklistResult) print(a *App, all bool) {
 			continue
 		}
 		shown++
-		if !all && s.State == checklist.Manual {
-			a.Infof("  %-6s  %s\n", stateLabels[s.State], s.Title)
-			continue
-		}
 		a.Infof("  %-6s  %s\n", stateLabels[s.State], s.Title)
 		if s.Detail != "" {
 			a.Infof("          %s\n", s.Detail)

@@ -138,7 +138,7 @@ func TestInitAccessibleCAR(t *testing.T) {
 		t.Fatalf("second run failed:\n%s", r2)
 	}
 	mustContain(t, "second run", r2.out, "Continuing in "+dir+": CAR, environment stage", "found client.key", "found client.csr",
-		"done    Private key", "done    CSR made", "Next: CSR sent")
+		"2 done,", "Next: CSR sent")
 	if strings.Contains(r2.prompts, "Passphrase") || strings.Contains(r2.out, "$ caronboard csr") {
 		t.Errorf("second run asked again or made a new CSR:\n%s", r2)
 	}

@@ -9,11 +9,11 @@ import (
 )
 
 // printf and writeLine print text for a person: on a terminal it is wrapped
-// to its width (see wrapText); to a pipe or file it goes unchanged.
+// to its width (see wrapToWidth); to a pipe or file it goes unchanged.
 func printf(w io.Writer, format string, args ...any) {
 	s := fmt.Sprintf(format, args...)
 	if width := terminalWidth(w); width > 0 {
-		s = wrapText(s, width)
+		s = wrapToWidth(s, width)
 	}
 	_, _ = io.WriteString(w, s)
 }

@@ -24,13 +24,13 @@ var terminalWidth = func(w io.Writer) int {
 	return width
 }
 
-// wrapText wraps each line of s that is wider than width at spaces, never
+// wrapToWidth wraps each line of s that is wider than width at spaces, never
 // inside a word (a word wider than the line stays whole). A continuation
 // line is indented like the text of the line it continues: its leading
 // spaces, plus a label such as "caronboard: hint: " or "hint: ", or the
 // first column of a two-column line ("open    Title"). width <= 0
 // returns s unchanged. Colour escapes take no width.
-func wrapText(s string, width int) string {
+func wrapToWidth(s string, width int) string {
 	if width <= 0 || !strings.ContainsAny(s, " ") {
 		return s
 	}

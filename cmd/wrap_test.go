@@ -32,9 +32,9 @@ func TestWrapText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := wrapText(tt.in, tt.width)
+			got := wrapToWidth(tt.in, tt.width)
 			if got != tt.want {
-				t.Errorf("wrapText(%q, %d) =\n%s\nwant\n%s", tt.in, tt.width, got, tt.want)
+				t.Errorf("wrapToWidth(%q, %d) =\n%s\nwant\n%s", tt.in, tt.width, got, tt.want)
 			}
 			if tt.width > 0 {
 				for _, line := range strings.Split(got, "\n") {
