@@ -151,9 +151,8 @@ or caronboard/jws-trust/freja-prod in the user config folder ($XDG_CONFIG_HOME o
 Every folder from the user config folder down and every file must be yours (or
 root's) and not writable by group or others, or verify refuses the store. A
 certificate that is already trusted is reported as such, not as an error. To stop
-trusting one, delete its file; 'jws trust list' shows where it is.
-
-` + rotationHelp + `.
+trusting one, delete its file; 'jws trust list' shows where it is. Why and when
+to add one: see 'caronboard jws trust --help' (Freja's certificate rotation).
 
 Examples:
   caronboard jws trust add --env freja-prod "Freja eID JWS Signing v4.pem"

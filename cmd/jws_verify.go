@@ -87,8 +87,8 @@ certificate (anyone can create test users) is refused unless you say --env
 freja-test; --env any trusts every environment's and warns. A certificate in your
 store without an environment is refused unless --allow-untagged (re-tag it with 'jws
 trust add --env'). --cert counts under any environment: you named it for this run.
-A signer store that other users can change is refused.
-` + rotationHelp + `.
+A signer store that other users can change is refused. When Freja rotates its
+signing certificate, add the new one: see 'caronboard jws trust --help'.
 
 The input is the TOKEN argument, or with no argument or "-" stdin: a compact token, a
 Freja result object, or the authenticationResults/signatureResults list (every
