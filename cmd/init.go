@@ -162,6 +162,9 @@ type guide struct {
 	state initState
 	files initFiles
 	done  []string // steps completed by this run
+	// given holds the passphrases typed in this run, by file, so that none
+	// is asked twice (in memory only, for this run).
+	given map[string]string
 }
 
 func (g *guide) run() error {

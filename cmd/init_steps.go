@@ -37,6 +37,7 @@ func (g *guide) makeCSR() error {
 		if err != nil {
 			return err
 		}
+		g.remember(g.files.Key, pass)
 		secrets[envPassphrase] = pass
 	}
 	ok, err := g.ask.Confirm(Question{Title: "Create the " + map[bool]string{true: "CSR", false: "key and CSR"}[g.files.has(g.files.Key)] + " now?"}, true)
@@ -79,6 +80,7 @@ func (g *guide) makeKeystore() error {
 	if err != nil {
 		return err
 	}
+	g.remember(f.P12, p12Pass)
 	err = g.sub("Build the PKCS#12 keystore", p12Args, map[string]string{envKeyPassphrase: keyPass, envPassphrase: p12Pass},
 		"the ones you typed, handed over in "+envKeyPassphrase+" and "+envPassphrase)
 	if err != nil || f.Bundle == "" {
@@ -99,9 +101,11 @@ func (g *guide) offerPing() error {
 	if err != nil || !ok {
 		return err
 	}
-	pass, err := g.ask.Secret(Question{Title: "Passphrase of " + g.files.P12, Validate: nonEmpty})
-	if err != nil {
-		return err
+	pass, known := g.given[g.files.P12] // typed for the keystore a moment ago: not asked again
+	if !known {
+		if pass, err = g.ask.Secret(Question{Title: "Passphrase of " + g.files.P12, Validate: nonEmpty}); err != nil {
+			return err
+		}
 	}
 	return g.sub("Test the connection", args, map[string]string{envPassphrase: pass}, "the keystore's, handed over in "+envPassphrase)
 }
@@ -127,6 +131,9 @@ func (g *guide) keyPassphrase() (string, error) {
 	if !keystore.IsEncrypted(data) {
 		return "", nil
 	}
+	if pass, ok := g.given[g.files.Key]; ok {
+		return pass, nil // typed earlier in this run
+	}
 	help := ""
 	for tries := 1; ; tries++ {
 		s, err := g.ask.Secret(Question{Title: "Passphrase of " + g.files.Key, Help: help, Validate: nonEmpty})
@@ -136,6 +143,7 @@ func (g *guide) keyPassphrase() (string, error) {
 		_, _, err = keystore.ParsePrivateKey(data, func() ([]byte, error) { return []byte(s), nil })
 		switch {
 		case err == nil:
+			g.remember(g.files.Key, s)
 			return s, nil
 		case !errors.Is(err, keystore.ErrWrongPassphrase):
 			return "", err
@@ -146,6 +154,15 @@ func (g *guide) keyPassphrase() (string, error) {
 		}
 		help = "wrong passphrase: type it again"
 	}
+}
+
+// remember keeps a passphrase typed in this run for file, so that it is not
+// asked again.
+func (g *guide) remember(file, pass string) {
+	if g.given == nil {
+		g.given = map[string]string{}
+	}
+	g.given[file] = pass
 }
 
 // maxPassphraseTries is how often init asks for an existing key's passphrase.

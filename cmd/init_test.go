@@ -335,3 +335,54 @@ func TestInitResumeFrejaBundle(t *testing.T) {
 		t.Fatal("no keystore")
 	}
 }
+
+// Within one run a passphrase is asked once: the key's for checking the
+// certificate and building the keystore, the keystore's (twice, as it is
+// set) and then not again for the connection test.
+func TestInitAsksEachPassphraseOnce(t *testing.T) {
+	isolateConfig(t)
+	cfg, err := os.UserConfigDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ci points at a closed loopback port: the connection test fails fast, offline.
+	if err := os.MkdirAll(filepath.Join(cfg, "caronboard"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cfg, "caronboard", "config.yaml"), []byte("environments:\n  ci:\n    host: 127.0.0.1\n    port: 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	pki := filepath.Join("..", "testdata", "pki")
+	keyPEM, err := os.ReadFile(filepath.Join(pki, "car-bank.key.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _, err := keystore.ParsePrivateKey(keyPEM, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := keystore.EncodePrivateKey(key, []byte("key pass"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "client.key"), enc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := runInitAccessible(t, []string{"", "BANK01", "1", "key pass", "y"}, "--dir", dir); r.code != exitOK {
+		t.Fatalf("CSR failed:\n%s", r)
+	}
+	copyFile(t, filepath.Join(pki, "car-bank.pem"), filepath.Join(dir, "client.cer"))
+	copyFile(t, filepath.Join(pki, "car-ca.pem"), filepath.Join(dir, "ca.cer"))
+	r := runInitAccessible(t, []string{"key pass", "p12 pass", "p12 pass", "y"}, "--dir", dir)
+	mustContain(t, "stdout", r.out, "== Test the connection", "refused the connection")
+	if n := strings.Count(r.prompts, "Passphrase of "+filepath.Join(dir, "client.key")); n != 1 {
+		t.Errorf("the key's passphrase was asked %d times, want once:\n%s", n, r.prompts)
+	}
+	if n := strings.Count(r.prompts, "Passphrase of "+filepath.Join(dir, "client.p12")); n != 0 {
+		t.Errorf("the keystore's passphrase was asked again %d times for the connection test:\n%s", n, r.prompts)
+	}
+	if n := strings.Count(r.prompts, "Passphrase for the new keystore"); n != 1 {
+		t.Errorf("the new keystore's passphrase was asked %d times (besides its repetition), want once:\n%s", n, r.prompts)
+	}
+}
