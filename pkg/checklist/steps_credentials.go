@@ -25,7 +25,19 @@ func (e *eval) keyStep() (s Step) {
 	s.Files = []string{k.Path}
 	if n := len(e.in.Folder.Of(KindKey)); n > 1 {
 		defer func() {
-			s.Detail += fmt.Sprintf(" (%d keys in the folder; this is the one that belongs to the CSR or certificate, or the newest)", n)
+			switch {
+			case k.Public != nil && e.pub != nil && publicEqual(k.Public, e.pub):
+				s.Detail += fmt.Sprintf(" (%d keys in the folder; this is the one that belongs to the CSR or certificate)", n)
+			case k.KeyEncrypted:
+				// An encrypted key's public half is inside the encryption:
+				// which key belongs to the CSR cannot be told without it.
+				s.Detail += fmt.Sprintf(" (%d keys in the folder; which one belongs to the CSR or certificate cannot be told without the passphrase: "+
+					"this is the one named like it, or the newest; 'caronboard cert verify --key' checks it)", n)
+			case e.pub == nil:
+				s.Detail += fmt.Sprintf(" (%d keys in the folder and no CSR or certificate yet: this is the newest)", n)
+			default:
+				s.Detail += fmt.Sprintf(" (%d keys in the folder; none belongs to the CSR or certificate: this is the newest)", n)
+			}
 		}()
 	}
 	if k.Problem != "" {
