@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/caronboard/caronboard/internal/keygen"
+	"github.com/caronboard/caronboard/pkg/keystore"
 )
 
 // TestMain lets the test binary stand in for caronboard itself, so that the
@@ -93,6 +94,7 @@ func TestInitTerminalUI(t *testing.T) {
 	s.keys("Down") // ci → stage
 	s.waitFor("> stage", 10*time.Second)
 	s.keys("Enter")
+	s.waitFor("Which environment? stage — ", 10*time.Second) // the chosen value stays on the screen
 	s.waitFor("Organisation code (CN)", 10*time.Second)
 	s.keys("-l", "BANK01 ") // a trailing space: refused as it is typed
 	s.keys("Enter")
@@ -126,5 +128,89 @@ func TestInitTerminalUI(t *testing.T) {
 		if !exists(filepath.Join(dir, f)) {
 			t.Errorf("%s was not written", f)
 		}
+	}
+}
+
+// The full-screen UI asks each passphrase once per run: the key's, the new
+// keystore's (with its repetition), and not the keystore's again for the
+// connection test.
+func TestInitTerminalUIAsksOnce(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is not installed, and CI must run the terminal UI test (.ci/run installs it)")
+		}
+		t.Skip("tmux not found: skipping the terminal UI test")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	isolateConfig(t)
+	home := os.Getenv("HOME")
+	cfg, _ := os.UserConfigDir()
+	if err := os.MkdirAll(filepath.Join(cfg, "caronboard"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// ci on a closed loopback port: the connection test fails fast, offline.
+	if err := os.WriteFile(filepath.Join(cfg, "caronboard", "config.yaml"), []byte("environments:\n  ci:\n    host: 127.0.0.1\n    port: 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	pki := filepath.Join("..", "testdata", "pki")
+	writeEncryptedKey(t, filepath.Join(pki, "car-bank.key.pem"), filepath.Join(dir, "client.key"), "key pass")
+	if r := runInitAccessible(t, []string{"", "BANK01", "1", "key pass", "y"}, "--dir", dir); r.code != exitOK {
+		t.Fatalf("CSR failed:\n%s", r)
+	}
+	copyFile(t, filepath.Join(pki, "car-bank.pem"), filepath.Join(dir, "client.cer"))
+	copyFile(t, filepath.Join(pki, "car-ca.pem"), filepath.Join(dir, "ca.cer"))
+
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("caronboard-once-%d", os.Getpid())}
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	script := fmt.Sprintf(`env -u CI CARONBOARD_TEST_RUN_MAIN=1 HOME=%[1]q XDG_CONFIG_HOME=%[4]q NO_COLOR=1 TERM=xterm-256color %[2]q init --dir %[3]q; echo "init exited $?"; read x`,
+		home, exe, dir, os.Getenv("XDG_CONFIG_HOME"))
+	s.tmux("new-session", "-d", "-s", "init", "-x", "160", "-y", "60", script)
+	s.waitFor("Passphrase of "+filepath.Join(dir, "client.key"), 20*time.Second)
+	s.keys("-l", "key pass")
+	s.keys("Enter")
+	s.waitFor("Passphrase for the new keystore", 20*time.Second)
+	s.keys("-l", "p12 pass")
+	s.keys("Enter")
+	s.waitFor("Repeat it", 10*time.Second)
+	s.keys("-l", "p12 pass")
+	s.keys("Enter")
+	s.waitFor("Test the connection to ci now?", 30*time.Second)
+	s.keys("Enter") // yes
+	s.waitFor("init exited", 30*time.Second)
+	scr := s.tmux("capture-pane", "-p", "-J", "-t", "init", "-S", "-300")
+	if strings.Contains(scr, "Passphrase of "+filepath.Join(dir, "client.p12")) {
+		t.Errorf("the keystore's passphrase was asked again for the connection test:\n%s", scr)
+	}
+	for _, want := range []string{"== Test the connection", "refused the connection"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("the screen does not show %q:\n%s", want, scr)
+		}
+	}
+	if strings.Contains(scr, "key pass") || strings.Contains(scr, "p12 pass") {
+		t.Errorf("a passphrase was echoed:\n%s", scr)
+	}
+}
+
+// writeEncryptedKey writes the key of src to dst, encrypted with pass.
+func writeEncryptedKey(t *testing.T, src, dst, pass string) {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _, err := keystore.ParsePrivateKey(data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := keystore.EncodePrivateKey(key, []byte(pass))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, enc, 0o600); err != nil {
+		t.Fatal(err)
 	}
 }

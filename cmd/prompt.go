@@ -138,6 +138,15 @@ func (h *huhAsker) Select(q Question, options []Option) (string, error) {
 	if err := h.run(s, q.Help); err != nil {
 		return "", err
 	}
+	if !h.accessible {
+		// The full-screen form clears itself when done: leave the answer
+		// on the screen, as accessible mode does.
+		for _, o := range options {
+			if o.Value == value {
+				fmt.Fprintf(h.out, "%s %s\n", q.Title, o.Label)
+			}
+		}
+	}
 	return value, nil
 }
 
