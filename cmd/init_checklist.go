@@ -49,9 +49,9 @@ func (g *guide) commandsLead() string {
 	f := g.files
 	switch {
 	case f.has(f.P12):
-		return "Next, prove the connection works:"
+		return "The steps still ahead: prove the connection works, then make a client for your application:"
 	case f.certReady():
-		return "Next, check the certificate, build the keystore and prove the connection (or run init again):"
+		return "The steps still ahead: check the certificate, build the keystore and prove the connection (or run init again):"
 	case g.state.Env == "sandbox":
 		return "Rehearsal: the sandbox CA signs the CSR in place of the real CA (start 'caronboard sandbox serve' for the ping):"
 	case f.profile == csr.CAR:

@@ -259,7 +259,7 @@ func TestInitResumeCAR(t *testing.T) {
 		t.Fatalf("keystore step failed:\n%s", r)
 	}
 	mustContain(t, "stdout", r.out, "found client.cer", "$ caronboard cert verify", "pass  key_match", "$ caronboard pkcs12 --out "+filepath.Join(dir, "client.p12"),
-		"Next, prove the connection works:")
+		"The steps still ahead: prove the connection works, then make a client for your application:")
 	mustContain(t, "prompts", r.prompts, "Test the connection to ci now?")
 	if !exists(filepath.Join(dir, "client.p12")) {
 		t.Fatal("no keystore")
