@@ -23,7 +23,7 @@ type ChecklistOptions struct {
 	// All shows every step; by default the text shows only the steps that
 	// need something (failed, warnings, open, manual) and one next command.
 	All bool
-	At         string
+	At  string
 
 	at time.Time // the time certificates are judged at (zero: now)
 }
