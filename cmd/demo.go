@@ -257,13 +257,13 @@ func (d *demo) printCurl(srv *sandbox.Server, sbDir string, result []byte) {
 	if r.AuthRef == "" {
 		r.AuthRef = "AUTHREF"
 	}
-	initForm, resultForm, err := sandbox.AuthenticateForms(r.AuthRef)
+	initForm, _, err := sandbox.AuthenticateForms(r.AuthRef)
 	if err != nil {
 		return
 	}
 	base := shellWords([]string{"curl", "--cacert", filepath.Join(sbDir, "ca.pem"), "--cert", d.p("client.cer"), "--key", d.p("client.key")})
 	d.a.Infof("$ %s --data %s %s%s   # prints the authRef\n", base, initForm, srv.URL(), sandbox.PathInitAuthentication)
-	_ = resultForm // the authRef differs on every run: the line below builds the form from the one curl printed
+	// The authRef differs on every run: the second line builds its form from the one the first curl printed.
 	d.a.Infof("$ %s --data-urlencode \"%s=$(printf '{\"authRef\":\"%%s\"}' AUTHREF | base64 -w0)\" %s%s -o %s   # AUTHREF: the one printed above\n",
 		base, sandbox.ParamGetOneAuthResult, srv.URL(), sandbox.PathAuthGetOneResult, shellWords([]string{d.p("result.json")}))
 }

@@ -85,11 +85,11 @@ func pingRecordBase(dir, env string) string {
 // (0644: it holds no secret). A failure to record is a warning: the ping
 // itself succeeded or failed on its own.
 func recordPing(a *App, results []*verify.ProbeResult, clients []*tls.Certificate, files []string) {
-	any := false
+	withCert := false
 	for _, c := range clients {
-		any = any || (c != nil && c.Leaf != nil)
+		withCert = withCert || (c != nil && c.Leaf != nil)
 	}
-	if !any {
+	if !withCert {
 		return
 	}
 	dir, err := pingRecordDir()
