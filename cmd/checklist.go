@@ -42,7 +42,8 @@ func newChecklistCmd(a *App, runF func(context.Context, *ChecklistOptions) error
 		Long: `Show, for a profile and environment, every onboarding step of the CAR or Freja eID
 documents with its state, derived each time from the files in --dir and what can be
 checked on this machine — never from remembered state, except the outcome of the last
-'caronboard ping' of the environment, which ping records with its time.
+'caronboard ping' of the environment with a certificate in --dir, which ping
+records with its time and the certificate's public key.
 
   CAR:   key, csr, send_csr, allow_list, certificate, chain, verification (api only),
          keystore, trust_anchors, ping
