@@ -24,9 +24,11 @@ fuzztime=${1:-10s}
 start=$SECONDS
 skips=$(mktemp)
 current=""
+steps=0
 
 step() {
   current=$*
+  steps=$((steps + 1))
   printf '\n== %s (at %ds)\n' "$*" $((SECONDS - start))
 }
 
@@ -49,8 +51,10 @@ summary() {
   rm -f "$skips"
   if [ "$status" -eq 0 ]; then
     echo "PASS: every step passed"
+    echo "steps: $steps passed, 0 failed"
   else
     echo "FAIL: step \"$current\" failed (exit $status)"
+    echo "steps: $((steps - 1)) passed, 1 failed"
   fi
   exit "$status"
 }
