@@ -133,6 +133,10 @@ func classify(err error) *Error {
 	if h := hintOf(err); h != "" {
 		out.Hint = h
 	}
+	var ce *verify.ChainError
+	if errors.As(err, &ce) && ce.Missing != "" && out.Hint != "" && !strings.Contains(out.Hint, "--ca") {
+		out.Hint += " with --ca FILE" // pkg/verify knows no flags; every command that builds a chain takes --ca
+	}
 	var re *sandbox.RejectedError
 	if errors.As(err, &re) {
 		for _, f := range re.Errors() {
