@@ -102,7 +102,7 @@ Exit codes: 0 written, 1 refused or failed (nothing written), 2 usage error.`,
 	f := c.Flags()
 	f.StringVar(&opts.Out, "out", "", "keystore file to write (required)")
 	f.StringVar(&opts.Cert, "cert", "", "the issued certificate (PEM or DER; may hold the chain too)")
-	f.StringVar(&opts.Key, "key", "", "the private key (required)")
+	f.StringVar(&opts.Key, "key", "", "the private key (required with --cert or --bundle; not with --from)")
 	f.StringArrayVar(&opts.CA, "ca", nil, "a CA certificate file for the chain (repeatable)")
 	f.StringVar(&opts.Bundle, "bundle", "", "the ZIP from Freja partner support, instead of --cert")
 	f.StringVar(&opts.Name, "name", "", "alias (friendly name) of the key entry (default: the certificate's CN, else derived from O: acme-ab)")
