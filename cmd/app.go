@@ -42,6 +42,14 @@ type App struct {
 	// noNextSteps keeps csr from printing its "Next steps" (init prints the
 	// checklist, which says the same).
 	noNextSteps bool
+	// configDir replaces the user config folder (os.UserConfigDir) for
+	// everything kept there: config.yaml, the signer store, ping records and
+	// the default sandbox. demo sets it to a folder of its own, so that its
+	// rehearsal neither reads nor changes anything of the user's.
+	configDir string
+	// noDefaultConfig skips the default config file (commands marked
+	// ownConfig).
+	noDefaultConfig bool
 	// ctx is the running command's context (set by Run), so that prompts
 	// stop at the first Ctrl-C.
 	ctx context.Context
@@ -108,4 +116,13 @@ func (a *App) printNumbered(label string, width int, items []string) {
 		}
 		a.Infof("%-*s %d. %s\n", width, label, i+1, item)
 	}
+}
+
+// userConfigDir is the folder caronboard keeps its own files under (as
+// caronboard/…): configDir when set, else the user config folder.
+func (a *App) userConfigDir() (string, error) {
+	if a.configDir != "" {
+		return a.configDir, nil
+	}
+	return os.UserConfigDir()
 }

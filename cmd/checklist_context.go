@@ -27,7 +27,7 @@ type checklistCtx struct {
 func (a *App) checklistContext(opts *ChecklistOptions, folder *checklist.Folder) (*checklistCtx, error) {
 	c := &checklistCtx{opts: opts, sandboxDir: opts.SandboxDir}
 	if c.sandboxDir == "" {
-		c.sandboxDir = defaultSandboxDir()
+		c.sandboxDir = a.defaultSandboxDir()
 	}
 	var env *Environment
 	if opts.Env != "" {
@@ -67,7 +67,7 @@ func (a *App) checklistContext(opts *ChecklistOptions, folder *checklist.Folder)
 	} else if e := classify(err); e.Code != "no_ca" {
 		c.notes = append(c.notes, "the server CA of "+env.Name+" could not be read: "+e.Message)
 	}
-	rec, err := readPingRecord(env.Name, folder.Dir, folderClientKeys(folder))
+	rec, err := a.readPingRecord(env.Name, folder.Dir, folderClientKeys(folder))
 	if err != nil {
 		a.Warn("the recorded ping of " + env.Name + " cannot be read: " + err.Error())
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -39,8 +38,8 @@ type configFile struct {
 }
 
 // defaultConfigFile is caronboard/config.yaml in the user's config folder.
-func defaultConfigFile() string {
-	dir, err := os.UserConfigDir()
+func (a *App) defaultConfigFile() string {
+	dir, err := a.userConfigDir()
 	if err != nil {
 		return ""
 	}
@@ -126,8 +125,8 @@ func (a *App) readConfig(explicit string) (*configFile, error) {
 		explicit = a.Getenv("CARONBOARD_CONFIG")
 	}
 	file := explicit
-	if file == "" {
-		file = defaultConfigFile()
+	if file == "" && !a.noDefaultConfig {
+		file = a.defaultConfigFile()
 	}
 	empty := &configFile{cfg: &fileConfig{}}
 	if file == "" {

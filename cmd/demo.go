@@ -25,8 +25,9 @@ func NewDemoCmd(a *App) *cobra.Command {
 	var dir string
 	var force bool
 	c := &cobra.Command{
-		Use:   "demo [--dir DIR [--force]]",
-		Short: "Rehearse the whole lifecycle offline against the built-in sandbox",
+		Use:         "demo [--dir DIR [--force]]",
+		Annotations: map[string]string{ownConfig: "true"},
+		Short:       "Rehearse the whole lifecycle offline against the built-in sandbox",
 		Long: `Run the whole client-certificate lifecycle on this machine, printing each command as
 you would type it and what it answered:
 
@@ -38,7 +39,9 @@ It needs no network and no real CA. Without --dir it works in a temporary folder
 is removed at the end; with --dir the files stay there to look at. The passphrases are
 written to files in that folder (demo material only). A --dir that already holds any
 file the demo writes (client.key, client.p12, …) is refused, naming them, unless --force
-is given: the demo never silently replaces a real key.
+is given: the demo never silently replaces a real key. It reads none of your settings:
+not the default config file, not CARONBOARD_* or proxy variables, not your JWS signer
+store, and it records no ping, so it runs the same on every machine.
 
 Examples:
   caronboard demo
@@ -202,7 +205,8 @@ func (d *demo) serveAndPing(sbDir string) error {
 // command line and its output indented.
 func (d *demo) sub(title string, args []string, stdin io.Reader) error {
 	var out bytes.Buffer
-	s := subcommand{args: args, in: stdin, out: &out, errOut: &out, getenv: d.a.Getenv, noPingRecord: true}
+	s := subcommand{args: args, in: stdin, out: &out, errOut: &out, getenv: demoGetenv(d.a.Getenv), noPingRecord: true,
+		configDir: filepath.Join(d.dir, "no-user-config")}
 	line := s.line()
 	d.a.Infof("\n== %s\n$ %s\n", title, line)
 	e := s.run(d.ctx, d.a)
@@ -266,4 +270,17 @@ func (d *demo) printCurl(srv *sandbox.Server, sbDir string, result []byte) {
 	// The authRef differs on every run: the second line builds its form from the one the first curl printed.
 	d.a.Infof("$ %s --data-urlencode \"%s=$(printf '{\"authRef\":\"%%s\"}' AUTHREF | base64 -w0)\" %s%s -o %s   # AUTHREF: the one printed above\n",
 		base, sandbox.ParamGetOneAuthResult, srv.URL(), sandbox.PathAuthGetOneResult, shellWords([]string{d.p("result.json")}))
+}
+
+// demoGetenv hides the user's CARONBOARD_* settings and proxy variables from
+// the demo's steps: with its own (absent) config folder, this makes the
+// rehearsal the same on every machine, whatever the user has configured.
+func demoGetenv(getenv func(string) string) func(string) string {
+	return func(name string) string {
+		switch upper := strings.ToUpper(name); {
+		case strings.HasPrefix(upper, "CARONBOARD_"), strings.HasSuffix(upper, "_PROXY"):
+			return ""
+		}
+		return getenv(name)
+	}
 }

@@ -261,8 +261,8 @@ func expandHome(p string) string {
 }
 
 // defaultSandboxDir is caronboard/sandbox in the user's config folder.
-func defaultSandboxDir() string {
-	dir, err := os.UserConfigDir()
+func (a *App) defaultSandboxDir() string {
+	dir, err := a.userConfigDir()
 	if err != nil {
 		return "caronboard-sandbox"
 	}

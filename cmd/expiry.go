@@ -292,7 +292,7 @@ func (a *App) expiryEnvironments(sc *expiry.Scanner, opts *ExpiryOptions) error 
 			a.Warn(fmt.Sprintf("environment %s has no server CA configured: set environments.%s.ca in the config file", name, name))
 			continue
 		}
-		certs, src, err := a.serverRoots(e, nil, orDefaultSandbox(opts.SandboxDir))
+		certs, src, err := a.serverRoots(e, nil, a.orDefaultSandbox(opts.SandboxDir))
 		if err != nil {
 			if e.CA == "sandbox" && opts.All {
 				continue // no sandbox made: nothing to watch

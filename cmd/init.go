@@ -178,7 +178,7 @@ func (g *guide) run() error {
 	if resumed {
 		g.a.Infof("\nContinuing in %s: %s, environment %s.\n", g.dir, g.state.profile().DisplayName(), g.state.Env)
 	}
-	g.files = findFiles(g.dir, g.state)
+	g.files = findFiles(g.dir, g.a.defaultSandboxDir(), g.state)
 	g.a.Infof("%s", g.files.summary())
 	if g.files.has(g.files.CSR) && !g.files.has(g.files.Key) {
 		return &Error{Code: codeKeyMissing,
@@ -203,6 +203,6 @@ func (g *guide) run() error {
 			return err
 		}
 	}
-	g.files = findFiles(g.dir, g.state)
+	g.files = findFiles(g.dir, g.a.defaultSandboxDir(), g.state)
 	return g.printChecklist()
 }

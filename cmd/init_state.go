@@ -72,7 +72,7 @@ func filePrefix(p csr.Profile) string {
 }
 
 // findFiles names the onboarding's files and looks which exist.
-func findFiles(dir string, s initState) initFiles {
+func findFiles(dir, sandboxDir string, s initState) initFiles {
 	p := s.profile()
 	base := filepath.Join(dir, filePrefix(p))
 	f := initFiles{profile: p, env: s.Env, Key: base + ".key", CSR: base + ".csr", Cert: base + ".cer",
@@ -81,7 +81,7 @@ func findFiles(dir string, s initState) initFiles {
 		f.Zip = f.CSR + ".zip"
 	}
 	if s.Env == "sandbox" {
-		f.CA = filepath.Join(defaultSandboxDir(), "ca.pem")
+		f.CA = filepath.Join(sandboxDir, "ca.pem")
 	}
 	for _, path := range []string{f.Key, f.CSR, f.Zip, f.Cert, f.CA, f.P12} {
 		if path != "" && exists(path) {

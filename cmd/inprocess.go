@@ -16,7 +16,8 @@ type subcommand struct {
 	out, errOut  io.Writer
 	getenv       func(string) string
 	noPingRecord bool
-	noNextSteps  bool // csr's "Next steps" (init prints the checklist instead)
+	noNextSteps  bool   // csr's "Next steps" (init prints the checklist instead)
+	configDir    string // replaces the user config folder (see App.configDir); "": the user's
 }
 
 // line is the command as the user would type it.
@@ -29,7 +30,7 @@ func (s subcommand) run(ctx context.Context, parent *App) *Error {
 	if in == nil {
 		in = strings.NewReader("")
 	}
-	sub := &App{In: in, Out: s.out, ErrOut: s.errOut, Getenv: s.getenv, Now: parent.Now, Output: "text", noPingRecord: s.noPingRecord, noNextSteps: s.noNextSteps}
+	sub := &App{In: in, Out: s.out, ErrOut: s.errOut, Getenv: s.getenv, Now: parent.Now, Output: "text", noPingRecord: s.noPingRecord, noNextSteps: s.noNextSteps, configDir: s.configDir}
 	args := append(append([]string(nil), s.args...), "--no-input")
 	return execute(ctx, sub, args)
 }

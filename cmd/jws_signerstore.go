@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -15,8 +14,8 @@ import (
 
 // jwsSignerStore is the user's signer store: caronboard/jws-trust in the
 // user config folder (pkg/jws's SignerStore has its format and rules).
-func jwsSignerStore() (jws.SignerStore, error) {
-	dir, err := os.UserConfigDir()
+func (a *App) jwsSignerStore() (jws.SignerStore, error) {
+	dir, err := a.userConfigDir()
 	if err != nil {
 		return jws.SignerStore{}, &Error{Code: codeNoConfigDir, Message: "cannot find the user config folder: " + err.Error(),
 			Hint: "set XDG_CONFIG_HOME (or HOME) so caronboard knows where its signer store lives", Err: err}
@@ -54,7 +53,7 @@ func (a *App) jwsTrust(certFiles []string) (*jws.TrustStore, error) {
 // with a warning naming them; without a user config folder the store is
 // skipped with a warning.
 func (a *App) loadSigners(store *jws.TrustStore) (map[string]string, error) {
-	s, err := jwsSignerStore()
+	s, err := a.jwsSignerStore()
 	if err != nil {
 		a.Warn(err.Error() + ": the signer store is not used")
 		return map[string]string{}, nil

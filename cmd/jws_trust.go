@@ -93,7 +93,7 @@ func jwsTrustListRun(a *App) error {
 		return err
 	}
 	res := &jwsTrustListResult{Certificates: []jwsTrustEntry{}}
-	if s, err := jwsSignerStore(); err == nil {
+	if s, err := a.jwsSignerStore(); err == nil {
 		res.Store = s.Dir
 	}
 	for _, c := range store.Certificates() {
@@ -209,7 +209,7 @@ func jwsTrustAddRun(ctx context.Context, a *App, opts *JWSTrustAddOptions) error
 	if err != nil {
 		return err
 	}
-	store, err := jwsSignerStore()
+	store, err := a.jwsSignerStore()
 	if err != nil {
 		return err
 	}

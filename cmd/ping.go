@@ -197,7 +197,7 @@ func (o *PingOptions) validate() error {
 func pingRun(cmd *cobra.Command, a *App, opts *PingOptions) error {
 	sandboxDir := opts.SandboxDir
 	if sandboxDir == "" {
-		sandboxDir = defaultSandboxDir()
+		sandboxDir = a.defaultSandboxDir()
 	}
 	var envs []*Environment
 	if opts.All {

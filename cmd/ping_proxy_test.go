@@ -321,7 +321,7 @@ func TestPingTinyproxyIPv6(t *testing.T) {
 // recordedPings is the text of every ping record kept for the checklist.
 func recordedPings(t *testing.T) string {
 	t.Helper()
-	dir, err := pingRecordDir()
+	dir, err := (&App{}).pingRecordDir()
 	if err != nil {
 		t.Fatal(err)
 	}

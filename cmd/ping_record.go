@@ -46,8 +46,8 @@ type pingRecord struct {
 const maxPingRecord = 64 << 10
 
 // pingRecordDir is caronboard/ping in the user config folder.
-func pingRecordDir() (string, error) {
-	dir, err := os.UserConfigDir()
+func (a *App) pingRecordDir() (string, error) {
+	dir, err := a.userConfigDir()
 	if err != nil {
 		return "", err
 	}
@@ -92,7 +92,7 @@ func recordPing(a *App, results []*verify.ProbeResult, clients []*tls.Certificat
 	if !withCert {
 		return
 	}
-	dir, err := pingRecordDir()
+	dir, err := a.pingRecordDir()
 	if err == nil {
 		err = os.MkdirAll(dir, 0o700)
 	}
@@ -139,8 +139,8 @@ func recordPing(a *App, results []*verify.ProbeResult, clients []*tls.Certificat
 // certificate does not show without its passphrase). nil when there is none;
 // records of other folders' certificates are not read as this one's. A
 // damaged record is an error.
-func readPingRecord(env, dir string, fingerprints []string) (*pingRecord, error) {
-	recDir, err := pingRecordDir()
+func (a *App) readPingRecord(env, dir string, fingerprints []string) (*pingRecord, error) {
+	recDir, err := a.pingRecordDir()
 	if err != nil {
 		return nil, err
 	}

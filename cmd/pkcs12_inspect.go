@@ -251,7 +251,7 @@ func (a *App) serverCAs() map[string][]string {
 		return out
 	}
 	for _, name := range envNames(envs) {
-		roots, _, err := a.serverRoots(envs[name], nil, defaultSandboxDir())
+		roots, _, err := a.serverRoots(envs[name], nil, a.defaultSandboxDir())
 		if err != nil {
 			continue
 		}

@@ -8,6 +8,11 @@ import (
 // (version: start-up must not pay for work it does not use).
 const skipConfig = "caronboard/skip-config"
 
+// ownConfig marks commands that read no default config file: demo rehearses
+// on built-in data only, so a user's config.yaml (broken or not) neither
+// changes nor stops it. --config and CARONBOARD_CONFIG still apply.
+const ownConfig = "caronboard/own-config"
+
 // NewRootCmd builds the command tree around one App.
 func NewRootCmd(a *App) *cobra.Command {
 	var configFile string
@@ -40,6 +45,7 @@ Exit codes: 0 success, 1 the operation or check failed, 2 usage error.`,
 			if cmd.Annotations[skipConfig] == "true" {
 				return nil
 			}
+			a.noDefaultConfig = cmd.Annotations[ownConfig] == "true"
 			return a.loadConfig(cmd, configFile)
 		},
 	}

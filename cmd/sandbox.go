@@ -50,9 +50,9 @@ func sandboxDirFlag(c *cobra.Command, dir *string) {
 	c.Flags().StringVar(dir, "dir", "", "sandbox folder (default: caronboard/sandbox in the user config folder)")
 }
 
-func orDefaultSandbox(dir string) string {
+func (a *App) orDefaultSandbox(dir string) string {
 	if dir == "" {
-		return defaultSandboxDir()
+		return a.defaultSandboxDir()
 	}
 	return dir
 }
@@ -74,7 +74,7 @@ Examples:
 Exit codes: 0 created, 1 failed (e.g. a sandbox exists; --force replaces it), 2 usage error.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			sb, err := sandbox.Init(cmd.Context(), orDefaultSandbox(dir), a.Now(), force)
+			sb, err := sandbox.Init(cmd.Context(), a.orDefaultSandbox(dir), a.Now(), force)
 			if err != nil {
 				return err
 			}
@@ -120,7 +120,7 @@ Exit codes: 0 issued, 1 the CSR was refused or a file could not be read/written,
 			if err := safefile.CheckWritable(out, force); err != nil {
 				return err
 			}
-			sb, err := sandbox.Load(orDefaultSandbox(dir))
+			sb, err := sandbox.Load(a.orDefaultSandbox(dir))
 			if err != nil {
 				return err
 			}
@@ -186,7 +186,7 @@ Exit codes: 0 stopped cleanly, 1 could not start, 2 usage error.`,
 			if err != nil {
 				return err
 			}
-			sb, err := sandbox.Load(orDefaultSandbox(dir))
+			sb, err := sandbox.Load(a.orDefaultSandbox(dir))
 			if err != nil {
 				return err
 			}
@@ -253,7 +253,7 @@ Examples:
 Exit codes: 0 printed, 2 usage error.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			path := orDefaultSandbox(dir)
+			path := a.orDefaultSandbox(dir)
 			_, err := os.Stat(filepath.Join(path, sandbox.CAFile))
 			a.SetResult(struct {
 				Dir    string `json:"dir"`

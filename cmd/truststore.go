@@ -176,7 +176,7 @@ func truststoreRun(ctx context.Context, a *App, opts *TruststoreOptions) error {
 func (a *App) trustAnchors(e *Environment, opts *TruststoreOptions) ([]*x509.Certificate, string, error) {
 	sandboxDir := opts.SandboxDir
 	if sandboxDir == "" {
-		sandboxDir = defaultSandboxDir()
+		sandboxDir = a.defaultSandboxDir()
 	}
 	var all []*x509.Certificate
 	var from []string // the file each certificate came from, for messages
