@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/caronboard/caronboard/internal/sandbox"
+	"github.com/caronboard/caronboard/internal/testnet"
 )
 
 const (
@@ -93,35 +94,8 @@ func tinyproxy(t *testing.T, listen string, extra ...string) string {
 	return "http://" + net.JoinHostPort(listen, fmt.Sprint(port))
 }
 
-// silentListener accepts connections and never answers.
-func silentListener(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return "http://" + l.Addr().String()
-}
+// silentListener is a proxy URL whose listener accepts and never answers.
+func silentListener(t *testing.T) string { return "http://" + testnet.SilentListener(t) }
 
 // pingOutcome is what the proxy tests read from ping -o json.
 type pingOutcome struct {

@@ -8,9 +8,10 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/caronboard/caronboard/internal/testnet"
 )
 
 func TestProbeTCPRefused(t *testing.T) {
@@ -36,34 +37,10 @@ func TestProbeTCPTimeout(t *testing.T) {
 // TestProbeTLSTimeout: a listener that accepts and never answers.
 func TestProbeTLSTimeout(t *testing.T) {
 	p := loadPKI(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
+	addr := testnet.SilentListener(t)
 	o := opts(clientCert(p.CARBank))
 	o.Timeout = 300 * time.Millisecond
-	r := Probe(t.Context(), target(l.Addr().String(), p.CARCA.Cert), o)
+	r := Probe(t.Context(), target(addr, p.CARCA.Cert), o)
 	wantResult(t, r, CodeTLSTimeout, StepTLS, "")
 	if r.LocalAddr == "" {
 		t.Error("no local address although TCP connected")
